@@ -1,0 +1,186 @@
+"""``tv-meta``: thin sub-commands over the library (DESIGN 5).
+
+Exit codes: 0 success; 2 usage error (argparse); 3 bad input or contract violation, with one
+line ``error: <what, where, why>`` on stderr and no traceback; 1 anything unexpected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import MetaPipelineError
+from .meta.aggregate import walk
+from .pipeline import MetaComputation, compute_meta, run_meta_pipeline
+from .settings import get_settings
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+
+
+def _risk_list(value: str) -> list[str]:
+    items = [item.strip() for item in value.split(",")]
+    if not all(items):
+        raise argparse.ArgumentTypeError(f"empty risk profile in {value!r}")
+    return items
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tv-meta",
+        description="Meta-portfolio pipeline: sleeves -> aligned returns -> weights -> assets.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run a meta profile and write its meta run folder")
+    _common(run)
+    run.add_argument("--run-id", help="meta run id (default: <profile>_<UTC timestamp>)")
+    run.add_argument("--overwrite", action="store_true", help="replace an existing run folder")
+
+    demo = sub.add_parser("demo", help="materialize the built-in demo workspace and run it")
+    demo.add_argument(
+        "--out", type=Path, default=Path("demo-workspace"), help="folder (default ./demo-workspace)"
+    )
+    demo.add_argument("--overwrite", action="store_true", help="replace an earlier demo run")
+
+    validate = sub.add_parser("validate", help="check manifest and inputs in memory; write nothing")
+    _common(validate)
+    return parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workspace", type=Path, default=None, help="workspace root (default .)")
+    parser.add_argument("--profile", required=True, help="meta profile in configs/manifest.json")
+    parser.add_argument(
+        "--risk-profiles",
+        type=_risk_list,
+        default=None,
+        help="comma-separated (default: the profile's meta_allocation.risk_profiles)",
+    )
+
+
+def _progress(enabled: bool) -> Callable[[str], None]:
+    def show(message: str) -> None:
+        if enabled:
+            print(f"... {message}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _pct(value: float) -> str:
+    return f"{100 * value:6.2f}%"
+
+
+def summary_table(computation: MetaComputation) -> str:
+    """Sleeve weights per risk profile plus headline figures, as aligned plain text."""
+    risks = list(computation.risk_profiles)
+    ids = [s.id for s in computation.profile.sleeves]
+    width = max(8, *(len(i) for i in ids))
+    lines = ["sleeve".ljust(width) + "".join(f"  {r:>14}" for r in risks)]
+    for sleeve_id in ids:
+        cells = []
+        for risk in risks:
+            outcome = computation.outcomes[risk]
+            weight = outcome.weights[sleeve_id]
+            vetoed = any(s.spec.id == sleeve_id for s in outcome.vetoed)
+            cells.append("vetoed" if vetoed else _pct(weight))
+        lines.append(sleeve_id.ljust(width) + "".join(f"  {c:>14}" for c in cells))
+    lines.append("")
+    for risk in risks:
+        outcome = computation.outcomes[risk]
+        flat = outcome.flat
+        lines.append(
+            f"{risk}: method {outcome.method}, {outcome.returns.common_days} common days, "
+            f"{len(flat.assets)} physical assets, net {flat.total_net:.4f}, "
+            f"gross {flat.gross:.4f}"
+            + (f", FALLBACK: {outcome.fallback}" if outcome.fallback else "")
+        )
+    return "\n".join(lines)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    settings = get_settings(args.workspace)
+    result = run_meta_pipeline(
+        settings,
+        args.profile,
+        args.risk_profiles,
+        run_id=args.run_id,
+        overwrite=args.overwrite,
+        progress=_progress(sys.stderr.isatty()),
+    )
+    print(f"meta run folder: {result.run_dir}")
+    print(f"report: {result.run_dir / 'reports' / 'meta_portfolio_report.md'}")
+    print(summary_table(result.computation))
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    settings = get_settings(args.workspace)
+    computation = compute_meta(
+        settings, args.profile, args.risk_profiles, progress=_progress(sys.stderr.isatty())
+    )
+    print(
+        f"ok: {computation.profile.name} is valid "
+        f"({len(computation.tree)} meta profile(s)); nothing was written"
+    )
+    for risk, outcome in computation.outcomes.items():
+        for node in walk(outcome):
+            cal = node.returns
+            print(
+                f"[{risk}] {node.profile.name}: {node.method}, calendar {cal.alignment} "
+                f"{cal.common_days} common days ({cal.weekend_rows} weekend rows)"
+            )
+            for sleeve in node.sleeves:
+                line = f"  {sleeve.spec.id}: {sleeve.status}, weight {sleeve.weight:.6f}"
+                if sleeve.run is not None and sleeve.health is not None:
+                    ratio = "n/a" if sleeve.health.ratio is None else f"{sleeve.health.ratio:.3f}"
+                    line += f", run {sleeve.run.run_id} ({sleeve.run.selection}), health {ratio}"
+                    if sleeve.health.reason:
+                        line += f" ({sleeve.health.reason})"
+                print(line)
+    print(summary_table(computation))
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import DEMO_PROFILE, DEMO_RUN_ID, materialize_demo
+
+    workspace = materialize_demo(args.out)
+    settings = get_settings(workspace)
+    result = run_meta_pipeline(
+        settings,
+        DEMO_PROFILE,
+        run_id=DEMO_RUN_ID,
+        overwrite=args.overwrite,
+        progress=_progress(sys.stderr.isatty()),
+    )
+    print(f"demo workspace: {workspace}")
+    print(f"meta run folder: {result.run_dir}")
+    print(f"report: {result.run_dir / 'reports' / 'meta_portfolio_report.md'}")
+    print(summary_table(result.computation))
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "run": _cmd_run,
+    "validate": _cmd_validate,
+    "demo": _cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except MetaPipelineError as exc:
+        message = " ".join(str(exc).split())
+        print(f"error: {message}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130

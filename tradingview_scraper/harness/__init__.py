@@ -1,0 +1,1 @@
+"""Golden-file regression harness: fixture materializer, normalizer, drift reports, gates."""

@@ -1,0 +1,95 @@
+"""Turn a checked-in, human-readable case folder into a real workspace.
+
+A case folder is a workspace whose return streams are CSV (``data/returns/<name>.csv`` with an
+ISO ``date`` column and one value column) instead of pickles. Materializing copies the tree and
+writes each CSV as ``<name>.pkl`` (a pandas Series of float64, pickle protocol 4). Files named
+``*.pkl.b64`` are base64 text of raw pickle bytes (hostile or corrupt pickles for failure
+cases) and are decoded verbatim. ``case.json`` describes the case and is not copied.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import pickle
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import HarnessError
+
+__all__ = ["Case", "csv_to_series", "load_case", "materialize"]
+
+CASE_FILE = "case.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """``case.json``: what to run and what should happen."""
+
+    name: str
+    folder: Path
+    meta_profile: str
+    risk_profiles: tuple[str, ...]
+    run_id: str
+    expect: str  # "success" or "error"
+    error_type: str | None = None
+    message_pattern: str | None = None
+    description: str = ""
+
+
+def load_case(folder: Path) -> Case:
+    path = folder / CASE_FILE
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        expect = data["expect"]
+        return Case(
+            name=folder.name,
+            folder=folder,
+            meta_profile=data["meta_profile"],
+            risk_profiles=tuple(data["risk_profiles"]),
+            run_id=data["run_id"],
+            expect=expect["outcome"],
+            error_type=expect.get("error_type"),
+            message_pattern=expect.get("message_pattern"),
+            description=data.get("description", ""),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise HarnessError(f"{path}: not a valid case file ({exc!r})") from exc
+
+
+def csv_to_series(path: Path) -> pd.Series:
+    """Read a returns CSV (``date`` column + one value column) as a float64 Series."""
+    frame = pd.read_csv(path, dtype={"date": str})
+    if "date" not in frame.columns or len(frame.columns) != 2:
+        raise HarnessError(f"{path}: expected columns 'date' and one value column")
+    value_column = next(c for c in frame.columns if c != "date")
+    index = pd.DatetimeIndex(pd.to_datetime(frame["date"], format="ISO8601"), name="date")
+    return pd.Series(frame[value_column].to_numpy(dtype="float64"), index=index, name=value_column)
+
+
+def materialize(case_folder: Path, destination: Path) -> Path:
+    """Copy ``case_folder`` into ``destination`` (created) as a real workspace; return it."""
+    if destination.exists() and any(destination.iterdir()):
+        raise HarnessError(f"{destination}: exists and is not empty")
+    destination.mkdir(parents=True, exist_ok=True)
+    for source in sorted(case_folder.rglob("*")):
+        relative = source.relative_to(case_folder)
+        if relative.as_posix() == CASE_FILE or source.is_dir():
+            continue
+        target = destination / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.suffix == ".csv" and source.parent.name == "returns":
+            buffer = io.BytesIO()
+            pickle.dump(csv_to_series(source), buffer, protocol=4)
+            target.with_suffix(".pkl").write_bytes(buffer.getvalue())
+        elif source.name.endswith(".pkl.b64"):
+            raw = base64.b64decode(source.read_text(encoding="ascii"))
+            (target.parent / source.name[: -len(".b64")]).write_bytes(raw)
+        else:
+            shutil.copyfile(source, target)
+    return destination

@@ -1,0 +1,230 @@
+"""Sleeve return streams and the calendar-aligned meta return matrix (DESIGN 3.1). Pure.
+
+``normalize_stream`` turns a raw pickled series into daily float64 returns with a naive, strictly
+increasing DatetimeIndex; ``align`` joins the streams on the intersection of their dates. No date
+is ever added: no weekend padding, no forward fill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..contracts import SleeveStream
+from ..errors import CalendarError, ReturnsDataError
+
+__all__ = ["MetaReturns", "SleeveCalendar", "align", "normalize_stream"]
+
+_NS = "datetime64[ns]"
+
+
+@dataclass(frozen=True, slots=True)
+class SleeveCalendar:
+    """Calendar statistics of one sleeve inside a meta return matrix."""
+
+    sleeve_id: str
+    days: int  # valid (non-NaN) dates of the sleeve
+    first: str
+    last: str
+    weekend_days: int
+    dropped: int  # sleeve dates that are not rows of the matrix
+    dropped_pct: float
+    compounded: int  # dropped dates whose returns were folded into the next common date
+    outside_span: int  # dates before the first or after the last common date
+    nan_dropped: int
+    clipped: int
+    source: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MetaReturns:
+    """The aligned matrix plus its calendar statistics."""
+
+    frame: pd.DataFrame  # DatetimeIndex named "date", one float64 column per included sleeve
+    alignment: str
+    calendars: tuple[SleeveCalendar, ...]
+
+    @property
+    def common_days(self) -> int:
+        return len(self.frame.index)
+
+    @property
+    def weekend_rows(self) -> int:
+        return _weekend_count(self.frame.index)
+
+    def to_dict(self) -> dict[str, object]:
+        index = self.frame.index
+        return {
+            "alignment": self.alignment,
+            "common_days": self.common_days,
+            "first": _day(index[0]) if len(index) else None,
+            "last": _day(index[-1]) if len(index) else None,
+            "weekend_rows": self.weekend_rows,
+            "sleeves": {c.sleeve_id: c.to_dict() for c in self.calendars},
+        }
+
+
+def _weekend_count(index: pd.Index) -> int:
+    return int((pd.DatetimeIndex(index).dayofweek >= 5).sum())
+
+
+def _day(value: pd.Timestamp) -> str:
+    return value.strftime("%Y-%m-%d")
+
+
+def _daily_index(raw: pd.Index, sleeve_id: str, source: str) -> pd.DatetimeIndex:
+    where = f"sleeve {sleeve_id!r} ({source})"
+    index: pd.DatetimeIndex
+    if isinstance(raw, pd.DatetimeIndex):
+        index = raw
+    else:
+        if raw.dtype.kind in "iufcb":
+            raise ReturnsDataError(
+                f"{where}: index is {raw.dtype} numbers, not dates; expected a DatetimeIndex"
+            )
+        try:
+            index = pd.DatetimeIndex(pd.to_datetime(raw, utc=False))
+        except (TypeError, ValueError) as exc:
+            raise ReturnsDataError(f"{where}: index is not parseable as dates ({exc})") from exc
+    if index.tz is not None:
+        index = index.tz_convert("UTC").tz_localize(None)
+    if index.hasnans:
+        raise ReturnsDataError(f"{where}: index has missing dates (NaT)")
+    return pd.DatetimeIndex(index.normalize().astype(_NS), name="date")
+
+
+def normalize_stream(
+    sleeve_id: str, raw: pd.Series, source: str, *, clip_above: float = 1.0
+) -> SleeveStream:
+    """Validate and normalize one sleeve's raw returns (DESIGN 3.1, index normalization)."""
+    where = f"sleeve {sleeve_id!r} ({source})"
+    index = _daily_index(raw.index, sleeve_id, source)
+    values = np.asarray(raw.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+    if not index.is_unique:
+        dups = index[index.duplicated()].unique()
+        shown = ", ".join(_day(d) for d in dups[:3])
+        raise ReturnsDataError(
+            f"{where}: duplicate dates after normalizing to days: {shown}"
+            + (f" and {len(dups) - 3} more" if len(dups) > 3 else "")
+        )
+    if not index.is_monotonic_increasing:
+        position = int(np.argmax(np.diff(index.asi8) < 0)) + 1
+        raise ReturnsDataError(
+            f"{where}: dates are not in increasing order ({_day(index[position])} follows "
+            f"{_day(index[position - 1])})"
+        )
+    if np.isinf(values).any():
+        bad = index[np.isinf(values)]
+        raise ReturnsDataError(f"{where}: infinite return on {_day(bad[0])}")
+    finite = ~np.isnan(values)
+    nan_dropped = int((~finite).sum())
+    index, values = index[finite], values[finite]
+    if len(values) == 0:
+        raise ReturnsDataError(f"{where}: no finite returns ({nan_dropped} NaN values)")
+    if (values < -1.0).any():
+        position = int(np.argmax(values < -1.0))
+        raise ReturnsDataError(
+            f"{where}: return {values[position]:.6g} on {_day(index[position])} is below -1 "
+            "(a loss of more than everything)"
+        )
+    above = values > clip_above
+    clipped = int(above.sum())
+    if clipped:
+        values = np.where(above, clip_above, values)
+    series = pd.Series(values, index=index, name=sleeve_id, dtype=np.float64)
+    return SleeveStream(
+        sleeve_id=sleeve_id,
+        series=series,
+        source=source,
+        raw_rows=len(raw),
+        nan_dropped=nan_dropped,
+        clipped=clipped,
+    )
+
+
+def _ranges(streams: Sequence[SleeveStream]) -> str:
+    return "; ".join(
+        f"{s.sleeve_id}: {_day(s.series.index[0])}..{_day(s.series.index[-1])} "
+        f"({len(s.series)} days)"
+        for s in streams
+    )
+
+
+def align(
+    streams: Sequence[SleeveStream],
+    alignment: str = "intersect",
+    *,
+    min_observations: int | None = None,
+    where: str = "",
+) -> MetaReturns:
+    """Join the streams on the intersection of their dates (DESIGN 3.1).
+
+    ``compound`` keeps the same index but folds each sleeve's returns on dates missing from the
+    intersection into the next common date, so no PnL inside the common span is lost.
+    ``min_observations`` (for covariance-based allocators) is the minimum number of rows.
+    """
+    if not streams:
+        raise CalendarError(f"{where}: no sleeves to align")
+    common = streams[0].series.index
+    for stream in streams[1:]:
+        common = common.intersection(stream.series.index)
+    common = pd.DatetimeIndex(common.sort_values(), name="date").astype(_NS)
+    label = f"{where}: " if where else ""
+    if len(common) == 0:
+        raise CalendarError(
+            f"{label}the sleeves have no date in common (empty calendar intersection); "
+            f"date ranges: {_ranges(streams)}"
+        )
+    if min_observations is not None and len(common) < min_observations:
+        raise CalendarError(
+            f"{label}only {len(common)} common dates, fewer than min_observations "
+            f"{min_observations}; date ranges: {_ranges(streams)}"
+        )
+    columns: dict[str, np.ndarray] = {}
+    calendars = []
+    first, last = common[0], common[-1]
+    for stream in streams:
+        series = stream.series
+        in_common = series.index.isin(common)
+        in_span = (series.index >= first) & (series.index <= last)
+        outside = int((~in_span).sum())
+        folded = int((in_span & ~in_common).sum())
+        column = series.reindex(common).to_numpy(dtype=np.float64)
+        compounded = 0
+        if alignment == "compound" and folded:
+            inside = series[in_span]
+            slot = common.searchsorted(inside.index, side="left")
+            starts = np.flatnonzero(np.r_[True, np.diff(slot) != 0])
+            sizes = np.diff(np.r_[starts, len(slot)])
+            products = np.multiply.reduceat(1.0 + inside.to_numpy(), starts)
+            many = sizes > 1  # rows that absorb missing days; others keep r exactly
+            column[slot[starts[many]]] = products[many] - 1.0
+            compounded = folded
+        columns[stream.sleeve_id] = column
+        dropped = int((~in_common).sum())
+        calendars.append(
+            SleeveCalendar(
+                sleeve_id=stream.sleeve_id,
+                days=len(series),
+                first=_day(series.index[0]),
+                last=_day(series.index[-1]),
+                weekend_days=_weekend_count(series.index),
+                dropped=dropped,
+                dropped_pct=round(100.0 * dropped / len(series), 6),
+                compounded=compounded,
+                outside_span=outside,
+                nan_dropped=stream.nan_dropped,
+                clipped=stream.clipped,
+                source=stream.source,
+            )
+        )
+    frame = pd.DataFrame(columns, index=common)
+    frame.index.name = "date"
+    frame = frame.astype(np.float64)
+    return MetaReturns(frame=frame, alignment=alignment, calendars=tuple(calendars))

@@ -1,0 +1,253 @@
+"""The canonical runner: an explicit, ordered list of stages (DESIGN 3).
+
+    resolve  -> manifest tree checks, runs, ledgers, health          (edge: reads files)
+    returns  -> stream validation, calendar alignment, nested metas  (pure)
+    optimize -> sleeve weights under bounds                          (pure)
+    flatten  -> physical asset weights                               (pure)
+    report   -> artifacts, markdown report, hash-chained ledger      (edge: writes files)
+
+``compute_meta`` runs everything in memory (``tv-meta validate``); ``run_meta_pipeline`` also
+writes the meta run folder, through a staging folder that is moved into place only when the whole
+run succeeded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from .allocation import allocate
+from .clock import now_utc
+from .contracts import Manifest, MetaProfile
+from .errors import OverwriteRefusedError
+from .io.audit import AuditLog
+from .io.jsonio import canonical_json
+from .io.reader import InputReader
+from .io.staging import staged_folder, write_bytes
+from .manifest import check_run_id, load_manifest, profile_tree
+from .meta.aggregate import Allocator, MetaOutcome, build_meta, walk
+from .meta.artifacts import (
+    artifact_names,
+    cluster_tree_document,
+    flattened_document,
+    manifest_document,
+    optimized_document,
+)
+from .meta.loader import load_inputs
+from .meta.report import render_report
+from .settings import Settings
+
+__all__ = [
+    "MetaComputation",
+    "MetaRun",
+    "Progress",
+    "compute_meta",
+    "render_run",
+    "run_meta_pipeline",
+]
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    return None
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MetaComputation:
+    """Everything a run computed, before anything is written."""
+
+    settings: Settings
+    manifest: Manifest
+    profile: MetaProfile
+    tree: tuple[MetaProfile, ...]
+    risk_profiles: tuple[str, ...]
+    outcomes: Mapping[str, MetaOutcome]  # risk profile -> root outcome
+    reader: InputReader
+
+
+def compute_meta(
+    settings: Settings,
+    profile_name: str,
+    risk_profiles: Sequence[str] | None = None,
+    *,
+    allocator: Allocator = allocate,
+    progress: Progress = _quiet,
+) -> MetaComputation:
+    """Resolve, load, align, allocate and flatten every risk profile, in memory."""
+    manifest = load_manifest(
+        settings.manifest_path, display=settings.relative(settings.manifest_path)
+    )
+    tree = profile_tree(manifest, profile_name, risk_profiles)
+    profile = tree[0]
+    risks = tuple(risk_profiles) if risk_profiles else profile.allocation.risk_profiles
+    reader = InputReader(settings)
+    outcomes: dict[str, MetaOutcome] = {}
+    for risk in risks:
+        progress(f"[{risk}] resolve: runs, ledgers and health of {len(tree)} meta profile(s)")
+        inputs = load_inputs(reader, manifest, profile, risk)
+        progress(f"[{risk}] returns + optimize + flatten")
+        outcomes[risk] = build_meta(inputs, allocator)
+    return MetaComputation(
+        settings=settings,
+        manifest=manifest,
+        profile=profile,
+        tree=tuple(tree),
+        risk_profiles=risks,
+        outcomes=outcomes,
+        reader=reader,
+    )
+
+
+def workspace_settings(workspace: str | Path | None) -> Settings:
+    """Settings for a CLI ``--workspace`` (environment overrides still apply)."""
+    from .settings import get_settings
+
+    return get_settings(workspace)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MetaRun:
+    """A finished run: where it was written and what it computed."""
+
+    run_id: str
+    run_dir: Path
+    computation: MetaComputation
+    files: tuple[str, ...]  # paths relative to run_dir, sorted
+
+
+def default_run_id(profile: str, when: datetime) -> str:
+    return f"{profile}_{when.strftime('%Y%m%d-%H%M%S')}"
+
+
+def run_meta_pipeline(
+    settings: Settings,
+    profile_name: str,
+    risk_profiles: Sequence[str] | None = None,
+    *,
+    run_id: str | None = None,
+    overwrite: bool = False,
+    allocator: Allocator = allocate,
+    environ: Mapping[str, str] | None = None,
+    progress: Progress = _quiet,
+) -> MetaRun:
+    """The canonical runner: compute everything, then write the meta run folder atomically."""
+    when = now_utc(environ)
+    if run_id is not None:
+        run_id = check_run_id(run_id, where="--run-id")
+    computation = compute_meta(
+        settings, profile_name, risk_profiles, allocator=allocator, progress=progress
+    )
+    meta_run_id = run_id or default_run_id(computation.profile.name, when)
+    final = settings.runs_dir / meta_run_id
+    shown = settings.relative(final)
+    if final.exists() and not overwrite:
+        raise OverwriteRefusedError(
+            f"{shown}: meta run folder already exists; pass --overwrite to replace it "
+            "or choose another --run-id"
+        )
+    files = render_run(computation, meta_run_id, when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    progress(f"write: {len(files)} files into {shown}")
+    with staged_folder(final, overwrite=overwrite, shown=shown) as staging:
+        for name in sorted(files):
+            write_bytes(staging / name, files[name])
+    return MetaRun(meta_run_id, final, computation, tuple(sorted(files)))
+
+
+def render_run(computation: MetaComputation, meta_run_id: str, ts: str) -> dict[str, bytes]:
+    """Every file of the meta run folder, as bytes, keyed by its path inside the folder."""
+    settings = computation.settings
+    audit = AuditLog(ts)
+    root = computation.profile
+    audit.add(
+        "genesis",
+        "resolve",
+        run_id=meta_run_id,
+        profile=root.name,
+        risk_profiles=list(computation.risk_profiles),
+        manifest=computation.manifest.path,
+        tree=[p.name for p in computation.tree],
+    )
+    files: dict[str, bytes] = {}
+    for outcome in computation.outcomes.values():
+        for node in walk(outcome):
+            _render_node(node, meta_run_id, settings, files, audit)
+    report = render_report(dict(computation.outcomes), meta_run_id=meta_run_id, generated_at=ts)
+    files["reports/meta_portfolio_report.md"] = report.encode("utf-8")
+    audit.add(
+        "action",
+        "report",
+        status="success",
+        file="reports/meta_portfolio_report.md",
+        sha256=hashlib.sha256(files["reports/meta_portfolio_report.md"]).hexdigest(),
+    )
+    files["audit.jsonl"] = audit.text().encode("utf-8")
+    return files
+
+
+def _render_node(
+    node: MetaOutcome,
+    meta_run_id: str,
+    settings: Settings,
+    files: dict[str, bytes],
+    audit: AuditLog,
+) -> None:
+    names = artifact_names(node.profile.name, node.risk_profile)
+    run_paths = {
+        s.run.run_id: settings.relative(s.run.path) for s in node.sleeves if s.run is not None
+    }
+    documents = {
+        "manifest": manifest_document(node, meta_run_id, run_paths),
+        "optimized": optimized_document(node, meta_run_id),
+        "cluster_tree": cluster_tree_document(node, meta_run_id),
+        "flattened": flattened_document(node, meta_run_id),
+    }
+    for family, document in documents.items():
+        files[f"data/{names[family]}"] = canonical_json(document).encode("utf-8")
+    buffer = io.BytesIO()
+    pickle.dump(node.returns.frame, buffer, protocol=4)
+    files[f"data/{names['returns']}"] = buffer.getvalue()
+    step = {"meta_profile": node.profile.name, "risk_profile": node.risk_profile}
+    audit.add(
+        "action",
+        "health",
+        status="success",
+        **step,
+        sleeves={
+            s.spec.id: {"status": s.status, "reason": s.health.reason if s.health else ""}
+            for s in node.sleeves
+        },
+    )
+    audit.add(
+        "action",
+        "returns",
+        status="success",
+        **step,
+        rows=node.returns.common_days,
+        columns=list(node.returns.frame.columns),
+        sha256=hashlib.sha256(files[f"data/{names['returns']}"]).hexdigest(),
+    )
+    audit.add(
+        "action",
+        "optimize",
+        status="success",
+        **step,
+        method=node.method,
+        inputs_sha256=hashlib.sha256(files[f"data/{names['returns']}"]).hexdigest(),
+        weights=node.weights,
+        fallback=node.fallback or None,
+    )
+    audit.add(
+        "action",
+        "flatten",
+        status="success",
+        **step,
+        assets=len(node.flat.assets),
+        net=node.flat.total_net,
+        sha256=hashlib.sha256(files[f"data/{names['flattened']}"]).hexdigest(),
+    )
