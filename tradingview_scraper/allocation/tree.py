@@ -1,0 +1,100 @@
+"""The sleeves' cluster tree: scipy linkage on the correlation distance, and its JSON view.
+
+The distance is ``sqrt(0.5 * (1 - rho))``; scipy's ``linkage`` runs on that condensed distance
+itself (not on distances between its columns) and the quasi-diagonal order is
+``leaves_list(Z)`` without optimal leaf ordering, as PyPortfolioOpt, skfolio and riskfolio do.
+
+Ties: scipy's linkage breaks exact distance ties by the order of the columns, so sleeves enter in
+manifest order. Permuting the sleeves permutes the weights, except where the linkage meets an exact
+distance tie (there the merge order, and so the HRP bisection, can change).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy.cluster.hierarchy import leaves_list
+from scipy.cluster.hierarchy import linkage as scipy_linkage
+from scipy.spatial.distance import squareform
+
+from tradingview_scraper.allocation._stats import correlation_distance
+
+FloatArray = npt.NDArray[np.float64]
+
+__all__ = ["ClusterTree", "Split", "build_tree"]
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """One step of the HRP bisection: ``alpha`` of the parent's weight goes to ``left``."""
+
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    left_variance: float
+    right_variance: float
+    alpha: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready view."""
+        return {
+            "left": list(self.left),
+            "right": list(self.right),
+            "left_variance": self.left_variance,
+            "right_variance": self.right_variance,
+            "alpha": self.alpha,
+        }
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ClusterTree:
+    """A dendrogram over the sleeves (scipy's ``Z``) and, for HRP, the bisection splits."""
+
+    linkage_method: str
+    names: tuple[str, ...]
+    linkage_matrix: FloatArray
+    leaf_order: tuple[str, ...]
+    splits: tuple[Split, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready view: linkage rows, leaf order, the nested dendrogram and the splits."""
+        rows = [
+            [int(a), int(b), float(d), int(count)]
+            for a, b, d, count in self.linkage_matrix.tolist()
+        ]
+        return {
+            "linkage": {"method": self.linkage_method, "matrix": rows},
+            "leaf_order": list(self.leaf_order),
+            "root": self._root(rows),
+            "splits": [split.to_dict() for split in self.splits],
+        }
+
+    def _root(self, rows: list[list[Any]]) -> dict[str, Any]:
+        # Bottom-up over Z (no recursion: a single-linkage chain can be as deep as n).
+        nodes: list[dict[str, Any]] = [{"sleeve": name} for name in self.names]
+        for k, (a, b, distance, _) in enumerate(rows):
+            nodes.append(
+                {
+                    "node": len(self.names) + k,
+                    "distance": distance,
+                    "children": [nodes[a], nodes[b]],
+                }
+            )
+        return nodes[-1]
+
+
+def build_tree(names: Sequence[str], corr: FloatArray, method: str) -> ClusterTree:
+    """Cluster ``names`` (n >= 2) by the correlation distance of ``corr`` with ``method``."""
+    dist = correlation_distance(corr)
+    z = np.asarray(scipy_linkage(squareform(dist, checks=False), method=method), dtype=np.float64)
+    order = leaves_list(z)
+    names = tuple(names)
+    return ClusterTree(
+        linkage_method=method,
+        names=names,
+        linkage_matrix=z,
+        leaf_order=tuple(names[int(i)] for i in order),
+    )
