@@ -10,7 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tradingview_scraper.meta.metrics import Performance, performance, periods_per_year
+from tradingview_scraper.meta.metrics import (
+    Performance,
+    performance,
+    periods_per_year,
+    weekend_days,
+)
 
 
 def _reference(values: list[float], ppy: int) -> tuple[float, float, float, float]:
@@ -118,3 +123,9 @@ def test_one_weekend_date_switches_to_365() -> None:
     )
     assert periods_per_year(index) == 365
     assert periods_per_year(index[:2]) == 252
+
+
+def test_weekend_days_counts_saturdays_and_sundays() -> None:
+    index = pd.date_range("2024-01-01", periods=20, freq="D")
+    assert weekend_days(index) == sum(1 for d in index if d.date().weekday() >= 5)
+    assert weekend_days(pd.bdate_range("2024-01-01", periods=20)) == 0

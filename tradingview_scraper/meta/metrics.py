@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Performance", "performance", "periods_per_year"]
+__all__ = ["Performance", "performance", "periods_per_year", "weekend_days"]
 
 TRADING_DAYS = 252
 CALENDAR_DAYS = 365
@@ -33,10 +33,14 @@ class Performance:
     days: int  # number of (non-NaN) returns
 
 
+def weekend_days(index: pd.Index) -> int:
+    """How many dates of ``index`` fall on a Saturday or Sunday."""
+    return int((pd.DatetimeIndex(index).day_of_week >= 5).sum())
+
+
 def periods_per_year(index: pd.Index) -> int:
     """365 when ``index`` holds a Saturday or Sunday, else 252."""
-    days = pd.DatetimeIndex(index).day_of_week
-    return CALENDAR_DAYS if bool((days >= 5).any()) else TRADING_DAYS
+    return CALENDAR_DAYS if weekend_days(index) > 0 else TRADING_DAYS
 
 
 def performance(returns: pd.Series, periods_per_year: int) -> Performance:
