@@ -71,7 +71,7 @@ class MetaReturns:
 
 
 def _weekend_count(index: pd.Index) -> int:
-    return int((pd.DatetimeIndex(index).dayofweek >= 5).sum())
+    return int((pd.DatetimeIndex(index).day_of_week >= 5).sum())
 
 
 def _day(value: pd.Timestamp) -> str:
@@ -195,7 +195,7 @@ def align(
         in_span = (series.index >= first) & (series.index <= last)
         outside = int((~in_span).sum())
         folded = int((in_span & ~in_common).sum())
-        column = series.reindex(common).to_numpy(dtype=np.float64)
+        column = np.array(series.reindex(common).to_numpy(dtype=np.float64), copy=True)
         compounded = 0
         if alignment == "compound" and folded:
             inside = series[in_span]

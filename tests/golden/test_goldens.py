@@ -1,0 +1,59 @@
+"""The golden suite: every artifact of every success case, snapshotted under golden/.
+
+Run ``pytest tests/golden --snapshot-update`` (or ``tv-golden update``) after an intended change
+and review ``git diff golden/`` or ``tv-golden diff``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from tradingview_scraper.harness.cases import (
+    cases,
+    expected_names,
+    golden_outputs,
+    project_root,
+    run_case,
+)
+from tradingview_scraper.harness.materialize import Case
+from tradingview_scraper.harness.syrupy_ext import GoldenJSONExtension, GoldenMarkdownExtension
+
+ROOT = project_root(Path(__file__))
+CASES = {case.name: case for case in cases(ROOT / "fixtures" / "workspaces", expect="success")}
+PARAMS = [
+    pytest.param(case.name, name, id=name)
+    for case in CASES.values()
+    for name in expected_names(case)
+]
+Outputs = Callable[[str], dict[str, tuple[str, str]]]
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
+    """Run each case once per process (lazily) and keep its normalized goldens."""
+    cache: dict[str, dict[str, tuple[str, str]]] = {}
+
+    def get(name: str) -> dict[str, tuple[str, str]]:
+        if name not in cache:
+            case: Case = CASES[name]
+            run = run_case(case, tmp_path_factory.mktemp(name) / "ws")
+            cache[name] = golden_outputs(case, run)
+        return cache[name]
+
+    return get
+
+
+@pytest.mark.parametrize(("case_name", "name"), PARAMS)
+def test_golden(case_name: str, name: str, outputs: Outputs, snapshot: SnapshotAssertion) -> None:
+    kind, text = outputs(case_name)[name]
+    extension = GoldenJSONExtension if kind == "json" else GoldenMarkdownExtension
+    assert text == snapshot(extension_class=extension)
+
+
+@pytest.mark.parametrize("case_name", sorted(CASES))
+def test_every_artifact_has_a_golden(case_name: str, outputs: Outputs) -> None:
+    assert sorted(outputs(case_name)) == expected_names(CASES[case_name])

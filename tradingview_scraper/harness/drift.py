@@ -1,0 +1,189 @@
+"""Readable drift reports between a golden and a current document (built on deepdiff).
+
+Structural changes (keys, sleeves, assets appearing or disappearing) come first, then value
+changes with golden value, current value and absolute change (weights also in basis points),
+then calendar rows added or removed, or a unified diff for text. The report is capped and ends
+with the command that accepts the change.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from deepdiff import DeepDiff
+
+__all__ = [
+    "ACCEPT_COMMAND",
+    "DEFAULT_TOLERANCE",
+    "TOLERANCES",
+    "Drift",
+    "compare_documents",
+    "compare_text",
+    "tolerance_for",
+]
+
+ACCEPT_COMMAND = "pytest tests/golden --snapshot-update   (or: tv-golden update)"
+DEFAULT_TOLERANCE = 1e-9  # absolute; differences at or below it pass without rewriting
+# per-artifact overrides, by artifact family (the last part of a golden's name)
+TOLERANCES: dict[str, float] = {
+    "returns": 1e-10,  # the matrix is data, not a solver output
+}
+MAX_LINES = 40
+
+_WEIGHT_KEY = re.compile(r"(Weight|weight|Contribution|contribution|Net_Weight|weights)")
+
+
+def tolerance_for(artifact: str) -> float:
+    return TOLERANCES.get(artifact, DEFAULT_TOLERANCE)
+
+
+@dataclass
+class Drift:
+    """Differences between a golden and the current output of one artifact."""
+
+    name: str
+    structural: list[str] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)
+    calendar: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+    changed_weights: list[str] = field(default_factory=list)  # paths of moved weights
+
+    @property
+    def empty(self) -> bool:
+        return not (self.structural or self.values or self.calendar or self.text)
+
+    def summary(self) -> str:
+        parts = []
+        if self.structural:
+            parts.append(f"{len(self.structural)} structural")
+        if self.values:
+            parts.append(f"{len(self.values)} value")
+        if self.calendar:
+            parts.append(f"{len(self.calendar)} calendar")
+        if self.text:
+            parts.append("text")
+        return f"{self.name}: " + (", ".join(parts) + " change(s)" if parts else "no drift")
+
+    def lines(self, limit: int = MAX_LINES, *, accept: bool = True) -> list[str]:
+        body: list[str] = []
+        for title, items in (
+            ("structure", self.structural),
+            ("calendar rows", self.calendar),
+            ("values", self.values),
+            ("text", self.text),
+        ):
+            if items:
+                body.append(f"  {title}:")
+                body.extend(f"    {line}" for line in items)
+        shown = body[:limit]
+        if len(body) > limit:
+            shown.append(f"    ... and {len(body) - limit} more line(s)")
+        out = [f"golden drift in {self.summary()}", *shown]
+        if accept:
+            out.append(f"accept the change with: {ACCEPT_COMMAND}")
+        return out
+
+
+def _keyed(value: Any) -> Any:
+    """Lists of rows with a ``Symbol`` become dicts keyed by it, so moves read as changes."""
+    if isinstance(value, dict):
+        return {k: _keyed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        if value and all(isinstance(v, dict) and "Symbol" in v for v in value):
+            return {str(v["Symbol"]): _keyed(v) for v in value}
+        return [_keyed(v) for v in value]
+    return value
+
+
+def _path(deep_path: str) -> str:
+    """``root['weights']['BTC']['Weight']`` -> ``weights.BTC.Weight``."""
+    parts = re.findall(r"\[('(?:[^'\\]|\\.)*'|\d+)\]", deep_path)
+    return ".".join(p.strip("'") if p.startswith("'") else f"[{p}]" for p in parts) or "(root)"
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _calendar(golden: Any, current: Any) -> list[str]:
+    if not (isinstance(golden, dict) and isinstance(current, dict)):
+        return []
+    if not (isinstance(golden.get("index"), list) and isinstance(current.get("index"), list)):
+        return []
+    old, new = set(golden["index"]), set(current["index"])
+    lines = [f"+ row {d}" for d in sorted(new - old)]
+    lines += [f"- row {d}" for d in sorted(old - new)]
+    return lines
+
+
+def compare_documents(name: str, golden: Any, current: Any, *, tolerance: float) -> Drift:
+    """Drift between two normalized JSON documents (empty when equal within ``tolerance``)."""
+    drift = Drift(name)
+    calendar = _calendar(golden, current)
+    if calendar:
+        drift.calendar = calendar
+        golden = {k: v for k, v in golden.items() if k not in ("index", "data")}
+        current = {k: v for k, v in current.items() if k not in ("index", "data")}
+    diff = DeepDiff(
+        _keyed(golden),
+        _keyed(current),
+        math_epsilon=tolerance,
+        ignore_numeric_type_changes=True,
+        verbose_level=2,
+    )
+    for kind, sign in (
+        ("dictionary_item_added", "+"),
+        ("dictionary_item_removed", "-"),
+        ("iterable_item_added", "+"),
+        ("iterable_item_removed", "-"),
+    ):
+        for path, value in sorted(diff.get(kind, {}).items()):
+            drift.structural.append(f"{sign} {_path(path)} = {_fmt(value)}")
+    for kind in ("values_changed", "type_changes"):
+        for path, change in sorted(diff.get(kind, {}).items()):
+            old, new = change.get("old_value"), change.get("new_value")
+            where = _path(path)
+            line = f"{where}: {_fmt(old)} -> {_fmt(new)}"
+            if isinstance(old, int | float) and isinstance(new, int | float):
+                delta = float(new) - float(old)
+                line += f" (change {delta:+.3g}"
+                if _WEIGHT_KEY.search(where):
+                    line += f", {delta * 1e4:+.2f} bp"
+                    drift.changed_weights.append(where)
+                line += ")"
+            drift.values.append(line)
+    return drift
+
+
+def compare_text(name: str, golden: str, current: str) -> Drift:
+    """Drift between two texts, as a unified diff."""
+    drift = Drift(name)
+    if golden != current:
+        drift.text = list(
+            difflib.unified_diff(
+                golden.splitlines(), current.splitlines(), "golden", "current", lineterm="", n=1
+            )
+        )
+    return drift
+
+
+def render_markdown(drifts: Iterable[Drift]) -> str:
+    """A markdown section per drifting artifact (used by ``tv-golden diff``)."""
+    out: list[str] = []
+    for drift in drifts:
+        if drift.empty:
+            continue
+        out.append(f"### `{drift.name}`")
+        out.append("")
+        out.append("```diff" if drift.text else "```")
+        out.extend(drift.lines(limit=200, accept=False)[1:])
+        out.append("```")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,129 @@
+"""``tv-golden diff BASE [HEAD]``: the drift between the goldens of two git revisions.
+
+Reads ``golden/`` at both revisions with ``git show`` (HEAD may be omitted: the working tree),
+pairs files by path and renders a markdown report per artifact (or JSON with ``--json``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import HarnessError
+from .drift import Drift, compare_documents, compare_text, tolerance_for
+from .syrupy_ext import GOLDEN_DIR
+
+__all__ = ["GoldenDiff", "diff_revisions"]
+
+
+def _git(repo: Path, *args: str) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise HarnessError(f"cannot run git: {exc}") from exc
+    if done.returncode != 0:
+        raise HarnessError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+def _files_at(repo: Path, revision: str | None) -> dict[str, str]:
+    if revision is None:
+        root = repo / GOLDEN_DIR
+        return {
+            p.relative_to(repo).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
+    _git(repo, "rev-parse", "--verify", f"{revision}^{{commit}}")
+    listing = _git(repo, "ls-tree", "-r", "--name-only", revision, "--", GOLDEN_DIR)
+    return {
+        path: _git(repo, "show", f"{revision}:{path}")
+        for path in sorted(listing.splitlines())
+        if path
+    }
+
+
+@dataclass
+class GoldenDiff:
+    base: str
+    head: str
+    added: list[str]
+    removed: list[str]
+    drifts: list[Drift]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "base": self.base,
+            "head": self.head,
+            "added": self.added,
+            "removed": self.removed,
+            "changed": {
+                d.name: {
+                    "structural": d.structural,
+                    "values": d.values,
+                    "calendar": d.calendar,
+                    "text": d.text,
+                }
+                for d in self.drifts
+            },
+        }
+
+    def markdown(self) -> str:
+        lines = [f"## Golden drift: `{self.base}` -> `{self.head}`", ""]
+        if not (self.added or self.removed or self.drifts):
+            lines.append("No golden changed.")
+            return "\n".join(lines) + "\n"
+        lines.append(
+            f"{len(self.drifts)} changed, {len(self.added)} added, {len(self.removed)} removed."
+        )
+        lines.append("")
+        for title, items in (("Added", self.added), ("Removed", self.removed)):
+            if items:
+                lines.append(f"**{title}:**")
+                lines.extend(f"- `{item}`" for item in items)
+                lines.append("")
+        if self.drifts:
+            lines.append("| golden | summary |")
+            lines.append("| --- | --- |")
+            lines.extend(f"| `{d.name}` | {d.summary().split(': ', 1)[1]} |" for d in self.drifts)
+            lines.append("")
+        for drift in self.drifts:
+            lines.append(f"### `{drift.name}`")
+            lines.append("")
+            lines.append("```diff" if drift.text else "```")
+            lines.extend(drift.lines(limit=200, accept=False)[1:])
+            lines.append("```")
+            lines.append("")
+        return "\n".join(lines)
+
+
+def _drift(name: str, old: str, new: str) -> Drift:
+    if name.endswith(".json"):
+        try:
+            old_doc, new_doc = json.loads(old), json.loads(new)
+        except ValueError:
+            return compare_text(name, old, new)
+        family = str(new_doc.get("golden_artifact", "")) if isinstance(new_doc, dict) else ""
+        return compare_documents(name, old_doc, new_doc, tolerance=tolerance_for(family))
+    return compare_text(name, old, new)
+
+
+def diff_revisions(repo: Path, base: str, head: str | None = None) -> GoldenDiff:
+    """Compare ``golden/`` at ``base`` with ``head`` (None: the working tree)."""
+    old, new = _files_at(repo, base), _files_at(repo, head)
+    drifts = []
+    for path in sorted(set(old) & set(new)):
+        if old[path] != new[path]:
+            drift = _drift(path, old[path], new[path])
+            if not drift.empty:
+                drifts.append(drift)
+    return GoldenDiff(
+        base=base,
+        head=head or "working tree",
+        added=sorted(set(new) - set(old)),
+        removed=sorted(set(old) - set(new)),
+        drifts=drifts,
+    )
