@@ -134,8 +134,9 @@ def finish_weights(w: FloatArray, lo: FloatArray, hi: FloatArray) -> FloatArray:
     w = np.clip(np.asarray(w, dtype=np.float64), lo, hi)
     for _ in range(8):
         residual = 1.0 - math.fsum(w)
-        if abs(residual) <= 1e-15:
+        if residual == 0.0:
             break
+        before = w.copy()
         room = hi - w if residual > 0.0 else w - lo
         fits = room >= abs(residual)
         if fits.any():
@@ -143,8 +144,8 @@ def finish_weights(w: FloatArray, lo: FloatArray, hi: FloatArray) -> FloatArray:
             w[i] += residual
         elif room.sum() > 0.0:
             w = np.clip(w + residual * room / room.sum(), lo, hi)
-        else:
-            break
+        if np.array_equal(w, before):
+            break  # the residual is below what the weights can resolve
     return w + 0.0  # fold -0.0 into 0.0
 
 
