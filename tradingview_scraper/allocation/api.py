@@ -67,7 +67,8 @@ def allocate(
     check_feasible(names, lower, upper, where="the allocation bounds")
     lo = np.array([float(v) for v in lower], dtype=np.float64)
     hi = np.array([float(v) for v in upper], dtype=np.float64)
-    x = returns.to_numpy(dtype=np.float64, copy=True)
+    # One memory layout whatever built the frame: BLAS rounding depends on it.
+    x = np.ascontiguousarray(returns.to_numpy(dtype=np.float64, copy=True))
     _stats.check_finite_returns(names, x)
     cov = _covariance(names, x, canonical, covariance)
     tree = build_tree(names, _stats.correlation(cov), linkage) if len(names) >= 2 else None
