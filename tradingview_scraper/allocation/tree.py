@@ -4,9 +4,15 @@ The distance is ``sqrt(0.5 * (1 - rho))``; scipy's ``linkage`` runs on that cond
 itself (not on distances between its columns) and the quasi-diagonal order is
 ``leaves_list(Z)`` without optimal leaf ordering, as PyPortfolioOpt, skfolio and riskfolio do.
 
-Ties: scipy's linkage breaks exact distance ties by the order of the columns, so sleeves enter in
-manifest order. Permuting the sleeves permutes the weights, except where the linkage meets an exact
-distance tie (there the merge order, and so the HRP bisection, can change).
+Column order matters, so sleeves enter in manifest order:
+
+- scipy's linkage breaks exact distance ties by the order of the columns; where the linkage meets
+  an exact tie, permuting the sleeves can change the merge order and so every method's tree;
+- scipy writes a merge of two single sleeves with the lower column index first, and HRP cuts the
+  leaf order into positional halves. For up to four sleeves that never changes a half's members;
+  from five sleeves on, permuting the columns can move a sleeve across a cut and change HRP's
+  weights even without ties (PyPortfolioOpt, skfolio and riskfolio do the same). The other methods
+  do not use the tree: permuting the sleeves permutes their weights.
 """
 
 from __future__ import annotations
