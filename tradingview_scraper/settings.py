@@ -44,11 +44,18 @@ class Settings:
         )
 
     def relative(self, path: Path) -> str:
-        """``path`` relative to the workspace (POSIX separators), for artifacts and messages."""
-        try:
-            return path.resolve().relative_to(self.workspace).as_posix()
-        except ValueError:
-            return path.as_posix()
+        """``path`` relative to the workspace (POSIX separators), for artifacts and messages.
+
+        The path as named (a symlink itself, not its target) is preferred, so a message or an
+        artifact names the file the pipeline chose; its resolved form serves a path that reaches
+        the workspace through another name (the workspace itself behind a symlink).
+        """
+        for candidate in (Path(os.path.abspath(path)), path.resolve()):
+            try:
+                return candidate.relative_to(self.workspace).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
 
 
 _override: ContextVar[Settings | None] = ContextVar("tv_settings_override", default=None)
