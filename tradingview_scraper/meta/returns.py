@@ -7,6 +7,7 @@ is ever added: no weekend padding, no forward fill.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -89,7 +90,11 @@ def _daily_index(raw: pd.Index, sleeve_id: str, source: str) -> pd.DatetimeIndex
                 f"{where}: index is {raw.dtype} numbers, not dates; expected a DatetimeIndex"
             )
         try:
-            index = pd.DatetimeIndex(pd.to_datetime(raw, utc=False))
+            # pandas warns before it falls back to parsing element by element; the outcome (a
+            # parsed index or the error below) is what counts, and the CLI promises one line
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                index = pd.DatetimeIndex(pd.to_datetime(raw, utc=False))
         except (TypeError, ValueError) as exc:
             raise ReturnsDataError(f"{where}: index is not parseable as dates ({exc})") from exc
     if index.tz is not None:
