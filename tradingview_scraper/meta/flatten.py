@@ -100,7 +100,8 @@ def flatten(
     assets.sort(key=lambda a: (-abs(a.net), a.symbol))
     flat = FlatWeights(tuple(assets), math.fsum(expected))
     scale = max(1.0, flat.gross)
-    if abs(flat.total_net - flat.expected_net) > CONSERVATION_TOL * scale:
+    # written so that a NaN (non-finite holdings) fails the check instead of passing it
+    if not abs(flat.total_net - flat.expected_net) <= CONSERVATION_TOL * scale:
         raise ConservationError(
             f"flattened net weight {flat.total_net!r} differs from sum_s w_s * sum_a net_s,a "
             f"{flat.expected_net!r} by more than {CONSERVATION_TOL:g}"
