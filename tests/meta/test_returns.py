@@ -339,9 +339,12 @@ def test_too_few_common_rows_names_each_sleeve_range() -> None:
     assert align([crypto, tradfi], min_observations=10).common_days == 10
 
 
-def test_align_without_streams() -> None:
-    with pytest.raises(CalendarError, match=r"^m: no sleeves to align$"):
-        align([], where="m")
+@pytest.mark.parametrize(
+    ("where", "message"), [("m", "m: no sleeves to align"), ("", "no sleeves to align")]
+)
+def test_align_without_streams(where: str, message: str) -> None:
+    with pytest.raises(CalendarError, match=rf"^{message}$"):
+        align([], where=where)
 
 
 def test_nan_and_clip_counts_reach_the_calendar() -> None:

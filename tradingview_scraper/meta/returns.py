@@ -174,13 +174,13 @@ def align(
     intersection into the next common date, so no PnL inside the common span is lost.
     ``min_observations`` (for covariance-based allocators) is the minimum number of rows.
     """
+    label = f"{where}: " if where else ""
     if not streams:
-        raise CalendarError(f"{where}: no sleeves to align")
+        raise CalendarError(f"{label}no sleeves to align")
     common = streams[0].series.index
     for stream in streams[1:]:
         common = common.intersection(stream.series.index)
     common = pd.DatetimeIndex(common.sort_values(), name="date").astype(_NS)
-    label = f"{where}: " if where else ""
     if len(common) == 0:
         raise CalendarError(
             f"{label}the sleeves have no date in common (empty calendar intersection); "
