@@ -32,6 +32,31 @@ class _GoldenBase(SingleFileSnapshotExtension):
     def dirname(cls, *, test_location: Any) -> str:
         return str(project_root(Path(test_location.filepath)) / GOLDEN_DIR / test_location.basename)
 
+    @classmethod
+    def matches_test_location(cls, *, test_location: Any, snapshot_location: str) -> bool:
+        """Pair a golden with a test; orphans pair with every test of their module.
+
+        syrupy pairs a single-file snapshot with a *parametrized instance* by name, so when
+        pytest is given a path (``pytest tests/golden``) the goldens of a deleted case match no
+        test that ran and are silently ignored instead of reported as unused. A test module
+        that declares ``GOLDEN_SNAPSHOTS`` (every snapshot name it can produce) lets us tell
+        an orphan from a golden whose test was merely not selected: orphans are claimed by
+        the module's tests, so they are reported (and removed by ``--snapshot-update``);
+        goldens of deselected tests keep syrupy's exact per-instance matching.
+        """
+        if super().matches_test_location(
+            test_location=test_location, snapshot_location=snapshot_location
+        ):
+            return True
+        path = Path(snapshot_location)
+        if path.parent != Path(cls.dirname(test_location=test_location)):
+            return False
+        known = getattr(getattr(test_location.item, "module", None), "GOLDEN_SNAPSHOTS", None)
+        if known is None:
+            return False
+        stem = path.name[: -len(cls.file_extension) - 1]
+        return stem not in known
+
     def serialize(self, data: Any, **_: Any) -> str:
         if not isinstance(data, str):
             raise TypeError(f"golden data must be normalized text, got {type(data).__name__}")

@@ -1,0 +1,76 @@
+"""``tv-golden diff`` over a throwaway git repository."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tradingview_scraper.errors import HarnessError
+from tradingview_scraper.harness.cli import main
+from tradingview_scraper.harness.gitdiff import diff_revisions
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _write(repo: Path, name: str, weight: float) -> None:
+    doc = {"golden_artifact": "optimized", "weights": [{"Symbol": "a", "Weight": weight}]}
+    path = repo / "golden" / "test_goldens" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    _git(tmp_path, "init", "-q")
+    _write(tmp_path, "x.json", 0.5)
+    _write(tmp_path, "gone.json", 0.1)
+    (tmp_path / "golden" / "test_goldens" / "r.md").write_text("line one\nline two\n")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "base")
+    _git(tmp_path, "tag", "base")
+    _write(tmp_path, "x.json", 0.5125)
+    _write(tmp_path, "new.json", 0.2)
+    (tmp_path / "golden" / "test_goldens" / "gone.json").unlink()
+    (tmp_path / "golden" / "test_goldens" / "r.md").write_text("line one\nline 2\n")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "head")
+    return tmp_path
+
+
+def test_diff_between_revisions(repo: Path) -> None:
+    result = diff_revisions(repo, "base", "HEAD")
+    assert result.added == ["golden/test_goldens/new.json"]
+    assert result.removed == ["golden/test_goldens/gone.json"]
+    names = [d.name for d in result.drifts]
+    assert names == ["golden/test_goldens/r.md", "golden/test_goldens/x.json"]
+    text = result.markdown()
+    assert "weights.a.Weight: 0.5 -> 0.5125 (change +0.0125, +125.00 bp)" in text
+    assert "+line 2" in text
+    assert result.to_dict()["changed"]["golden/test_goldens/x.json"]["values"]
+
+
+def test_working_tree_and_no_change(repo: Path) -> None:
+    assert diff_revisions(repo, "HEAD").markdown().endswith("No golden changed.\n")
+
+
+def test_unknown_revision(repo: Path) -> None:
+    with pytest.raises(HarnessError, match="git rev-parse --verify nope"):
+        diff_revisions(repo, "nope", "HEAD")
+
+
+def test_update_refuses_under_ci(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CI", "true")
+    assert main(["update"]) == 3
+    assert "refuses to run when CI is set" in capsys.readouterr().err

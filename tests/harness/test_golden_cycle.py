@@ -1,0 +1,101 @@
+"""The whole golden workflow, run as pytest inside pytest (as syrupy tests itself).
+
+no golden -> fail, nothing written; update -> written; pass; a deliberate change -> fail with
+a drift report naming the moved weights; update -> pass; a deleted case -> its goldens are
+reported unused, and update removes them.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CASES = ("two_sleeves", "calendar_intersect")
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> Path:
+    root = pytester.path
+    (root / "pyproject.toml").write_text(
+        "[tool.pytest.ini_options]\ntruncation_limit_lines = 0\ntruncation_limit_chars = 0\n"
+    )
+    (root / "tests" / "golden").mkdir(parents=True)
+    shutil.copy(REPO / "tests" / "golden" / "test_goldens.py", root / "tests" / "golden")
+    for case in CASES:
+        shutil.copytree(
+            REPO / "fixtures" / "workspaces" / case, root / "fixtures" / "workspaces" / case
+        )
+    return root
+
+
+def _goldens(root: Path) -> list[str]:
+    folder = root / "golden" / "test_goldens"
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
+    def run(*args: str) -> pytest.RunResult:
+        return pytester.runpytest_subprocess("tests/golden", "-p", "no:cacheprovider", *args)
+
+    missing = run()
+    assert missing.ret != 0
+    missing.stdout.fnmatch_lines(["*snapshot*failed*"])
+    assert _goldens(project) == []  # nothing written without --snapshot-update
+
+    written = run("--snapshot-update")
+    assert written.ret == 0
+    names = _goldens(project)
+    assert "test_golden[two_sleeves.hrp.meta_two.optimized].json" in names
+    assert "test_golden[calendar_intersect.report].md" in names
+    assert run().ret == 0
+
+    # updating one selected golden must not touch (or call unused) the others
+    node = "tests/golden/test_goldens.py::test_golden[two_sleeves.audit]"
+    single = pytester.runpytest_subprocess(node, "-p", "no:cacheprovider", "--snapshot-update")
+    assert single.ret == 0
+    assert "unused" not in single.stdout.str()
+    assert _goldens(project) == names
+
+    # a deliberate change: a binding bound on one sleeve
+    manifest = project / "fixtures" / "workspaces" / "two_sleeves" / "configs" / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["profiles"]["meta_two"]["sleeves"][0]["weight_limit"] = [0.0, 0.1]
+    manifest.write_text(json.dumps(data))
+    drifted = run()
+    assert drifted.ret != 0
+    drifted.stdout.fnmatch_lines(
+        [
+            "*golden drift in optimized*",
+            "*weights.alpha.Weight: * -> 0.1 (change *, * bp)*",
+            "*accept the change with: pytest tests/golden --snapshot-update*",
+        ]
+    )
+    assert run("--snapshot-update").ret == 0
+    assert run().ret == 0
+
+    # a deleted case leaves unused goldens: reported, then removed by update
+    shutil.rmtree(project / "fixtures" / "workspaces" / "calendar_intersect")
+    unused = run()
+    assert unused.ret != 0
+    unused.stdout.fnmatch_lines(["*unused*"])
+    assert run("--snapshot-update").ret == 0
+    assert not [n for n in _goldens(project) if "calendar_intersect" in n]
+    assert [n for n in _goldens(project) if "two_sleeves" in n]
+    assert run().ret == 0
+
+
+def test_update_on_unchanged_tree_rewrites_nothing(
+    pytester: pytest.Pytester, project: Path
+) -> None:
+    assert pytester.runpytest_subprocess("tests/golden", "--snapshot-update").ret == 0
+    before = {p: p.read_bytes() for p in (project / "golden").rglob("*") if p.is_file()}
+    stamps = {p: p.stat().st_mtime_ns for p in before}
+    result = pytester.runpytest_subprocess("tests/golden", "--snapshot-update")
+    assert result.ret == 0
+    after = {p: p.read_bytes() for p in (project / "golden").rglob("*") if p.is_file()}
+    assert after == before
+    assert {p: p.stat().st_mtime_ns for p in after} == stamps

@@ -1,0 +1,89 @@
+"""The one normalizer: rounding, placeholders, frames one row per line."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tradingview_scraper.harness.normalize import (
+    DECIMALS,
+    dumps_golden,
+    frame_document,
+    normalize,
+    scrub_text,
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0.1 + 0.2, 0.3),
+        (-0.0, 0.0),
+        (-1e-12, 0.0),  # rounds to -0.0, folded
+        (float("nan"), "NaN"),
+        (float("inf"), "Infinity"),
+        (float("-inf"), "-Infinity"),
+        (np.float64(1.23456789012345), round(1.23456789012345, DECIMALS)),
+        (np.int64(3), 3),
+        (True, True),
+    ],
+)
+def test_numbers(value: object, expected: object) -> None:
+    out = normalize({"x": value})["x"]
+    assert out == expected
+    assert type(out) is type(expected)
+    if isinstance(out, float):
+        assert math.copysign(1.0, out) == 1.0 or out != 0.0
+
+
+def test_placeholders_for_volatile_keys_and_strings() -> None:
+    doc = {
+        "meta_run_id": "golden_run",
+        "run_id": "golden_run",
+        "sleeves": [{"run_id": "alpha_20260101-000000"}],
+        "ts": "2026-01-01T00:00:00Z",
+        "hash": "ab" * 32,
+        "note": "written to /tmp/ws/data by golden_run at 2026-01-01T00:00:00Z, sha " + "c" * 64,
+    }
+    out = normalize(doc, run_id="golden_run", workspace="/tmp/ws")
+    assert out["meta_run_id"] == "<META_RUN_ID>"
+    assert out["run_id"] == "<RUN_ID>"
+    assert out["sleeves"][0]["run_id"] == "alpha_20260101-000000"  # an input, kept
+    assert out["ts"] == "<TIMESTAMP>"
+    assert out["hash"] == "<HASH>"
+    assert out["note"] == (
+        "written to <WORKSPACE>/data by <META_RUN_ID> at <TIMESTAMP>, sha <HASH>"
+    )
+
+
+def test_scrub_text_matches_normalize_of_a_string() -> None:
+    text = "run golden_run at 2026-01-01T00:00:00Z in /w/x"
+    assert scrub_text(text, run_id="golden_run", workspace="/w") == normalize(
+        text, run_id="golden_run", workspace="/w"
+    )
+
+
+def test_frame_document_and_one_row_per_line() -> None:
+    index = pd.DatetimeIndex(["2026-01-02", "2026-01-05"], name="date")
+    frame = pd.DataFrame({"a": [0.1, -0.0], "b": [1.0, 2.0]}, index=index)
+    doc = normalize(frame_document(frame))
+    assert doc["columns"] == ["a", "b"]
+    assert doc["index"] == ["2026-01-02", "2026-01-05"]
+    assert doc["dtypes"] == {"a": "float64", "b": "float64"}
+    text = dumps_golden(doc)
+    assert "    [0.1, 1.0],\n    [0.0, 2.0]\n" in text
+    assert json.loads(text) == doc
+
+
+def test_dumps_golden_is_canonical() -> None:
+    doc = {"b": [1, 2], "a": {"z": [], "y": {}}, "c": [{"k": 1}]}
+    text = dumps_golden(doc)
+    assert text.endswith("}\n")
+    assert text.index('"a"') < text.index('"b"') < text.index('"c"')
+    assert json.loads(text) == doc
+    with pytest.raises(ValueError, match="Out of range float"):
+        dumps_golden({"x": float("nan")})
