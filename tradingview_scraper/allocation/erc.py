@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+import scipy.linalg
 
 from tradingview_scraper import errors
 
@@ -77,10 +78,15 @@ def _newton_step(corr: FloatArray, z: FloatArray, rz: FloatArray) -> tuple[Float
     n = z.size
     grad = rz - 1.0 / (n * z)
     hess = corr + np.diag(1.0 / (n * z * z))
-    try:
-        step = np.linalg.solve(hess, grad)
+    try:  # positive definite whenever R is positive semidefinite: Cholesky, half LU's work
+        step = scipy.linalg.cho_solve(
+            scipy.linalg.cho_factor(hess, check_finite=False), grad, check_finite=False
+        )
     except np.linalg.LinAlgError:
-        return grad, float("nan")
+        try:
+            step = np.linalg.solve(hess, grad)
+        except np.linalg.LinAlgError:
+            return grad, float("nan")
     return np.asarray(step, dtype=np.float64), float(grad @ step)
 
 
