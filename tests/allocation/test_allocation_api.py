@@ -163,6 +163,13 @@ BAD_INPUTS = [
         r"covariance of sleeve\(s\) 'sleeve_0'.* is not finite",
     ),
     (
+        _returns(20, 50, 1),
+        "erc",
+        {},
+        errors.OptimizationError,
+        r"erc did not converge .*; the sample covariance of 20 rows for 50 sleeves is singular",
+    ),
+    (
         ROWS.iloc[:1],
         "hrp",
         {},

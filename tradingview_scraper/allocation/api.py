@@ -10,7 +10,8 @@ see :mod:`tradingview_scraper.allocation.tree`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -81,7 +82,8 @@ def allocate(
         )  # fmt: skip
     iterations = 0
     if canonical == "min_variance":
-        weights, iterations = min_variance_weights(cov, lo, hi)
+        with _singular_hint(x.shape[0], len(names), covariance):
+            weights, iterations = min_variance_weights(cov, lo, hi)
         return make_result(
             method=canonical, names=names, weights=weights, raw_weights=weights.copy(), lower=lo,
             upper=hi, covariance=cov, tree=tree, iterations=iterations,
@@ -91,7 +93,8 @@ def allocate(
     elif canonical == "inverse_volatility":
         raw = inverse_volatility_weights(cov)
     elif canonical == "erc":
-        raw, iterations = erc_weights(cov)
+        with _singular_hint(x.shape[0], len(names), covariance):
+            raw, iterations = erc_weights(cov)
     else:
         assert tree is not None
         raw, splits = hrp_weights(cov, tree)
@@ -117,6 +120,20 @@ def _covariance(names: tuple[str, ...], x: FloatArray, method: str, kind: str) -
         cov = _stats.estimate_covariance(x, kind)
     _stats.check_finite_covariance(names, cov)
     return cov
+
+
+@contextmanager
+def _singular_hint(rows: int, sleeves: int, kind: str) -> Iterator[None]:
+    """Name the likely cause when a solver fails on a rank-deficient sample covariance."""
+    try:
+        yield
+    except errors.OptimizationError as exc:
+        if kind != "sample" or rows > sleeves:
+            raise
+        raise errors.OptimizationError(
+            f"{exc}; the sample covariance of {rows} rows for {sleeves} sleeves is singular "
+            "(use more rows or covariance 'ledoit_wolf')"
+        ) from exc
 
 
 def _canonical_method(method: str) -> str:
