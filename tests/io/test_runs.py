@@ -442,11 +442,6 @@ def test_each_file_is_read_once_when_two_branches_use_the_same_run(tmp_path: Pat
         assert run is not None and run.run_id == "alpha_1"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: InputReader.weights memoizes per (run, risk profile) and "
-    "io.weights.read_sleeve_weights re-reads portfolio_flattened.json for each risk profile",
-)
 def test_each_file_is_read_once_across_risk_profiles(tmp_path: Path) -> None:
     risks = ("hrp", "equal_weight")
     shared_alpha_workspace(tmp_path, risks)

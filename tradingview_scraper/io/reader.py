@@ -20,7 +20,7 @@ from .ledger import read_ledger
 from .paths import inside_workspace
 from .runs import RunHeader, read_run_header, resolve_run
 from .safe_pickle import load_returns_pickle
-from .weights import read_sleeve_weights
+from .weights import WeightsDocument, load_weights_document
 
 __all__ = ["InputReader", "returns_candidates"]
 
@@ -52,6 +52,7 @@ class InputReader:
         self._runs: dict[tuple[str, str | None], RunInfo] = {}
         self._returns: dict[Path, pd.Series] = {}
         self._weights: dict[tuple[Path, str], SleeveWeights] = {}
+        self._weight_docs: dict[Path, WeightsDocument] = {}
 
     def shown(self, path: Path) -> str:
         return self.settings.relative(path)
@@ -121,13 +122,15 @@ class InputReader:
         """The sleeve's physical net weights for ``risk_profile``."""
         key = (run.path, risk_profile)
         if key not in self._weights:
-            for name in ("portfolio_flattened.json", "portfolio_optimized_v2.json"):
-                candidate = run.path / "data" / name
-                if candidate.exists() or candidate.is_symlink():
-                    inside_workspace(self.settings, candidate)
-                    self.reads[self.shown(candidate)] += 1
-                    break
-            self._weights[key] = read_sleeve_weights(
-                run.path, risk_profile, display_root=self.shown
-            )
+            if run.path not in self._weight_docs:
+                for name in ("portfolio_flattened.json", "portfolio_optimized_v2.json"):
+                    candidate = run.path / "data" / name
+                    if candidate.exists() or candidate.is_symlink():
+                        inside_workspace(self.settings, candidate)
+                        self.reads[self.shown(candidate)] += 1
+                        break
+                self._weight_docs[run.path] = load_weights_document(
+                    run.path, display_root=self.shown
+                )
+            self._weights[key] = self._weight_docs[run.path].for_risk(risk_profile)
         return self._weights[key]

@@ -11,13 +11,19 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from ..contracts import SleeveWeights
 from ..errors import ArtifactFormatError, MissingArtifactError
 
-__all__ = ["physical_symbol", "read_sleeve_weights"]
+__all__ = [
+    "WeightsDocument",
+    "load_weights_document",
+    "physical_symbol",
+    "read_sleeve_weights",
+]
 
 FLATTENED = "portfolio_flattened.json"
 OPTIMIZED_V2 = "portfolio_optimized_v2.json"
@@ -105,14 +111,17 @@ def _atom_net(asset: dict[str, Any], where: str) -> tuple[str, float]:
     return physical, -size if direction == "SHORT" else size
 
 
-def _nets(path: Path, kind: str, risk_profile: str) -> dict[str, float]:
+def _parse(path: Path) -> Any:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_reject_constant)
+        return json.loads(path.read_text(encoding="utf-8"), parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}"
         raise _ShapeError(f"not valid JSON ({exc.msg}: {where})") from None
     except UnicodeDecodeError as exc:
         raise _ShapeError(f"not UTF-8 text ({exc})") from None
+
+
+def _nets(document: Any, kind: str, risk_profile: str) -> dict[str, float]:
     parts: dict[str, list[float]] = {}
     for index, asset in enumerate(_assets(document, risk_profile)):
         where = f"profiles.{risk_profile}.assets[{index}]"
@@ -124,13 +133,24 @@ def _nets(path: Path, kind: str, risk_profile: str) -> dict[str, float]:
     return {symbol: math.fsum(parts[symbol]) for symbol in sorted(parts)}
 
 
-def read_sleeve_weights(
-    run_dir: Path, risk_profile: str, *, display_root: Callable[[Path], str]
-) -> SleeveWeights:
-    """The physical net weights of the run in ``run_dir`` for ``risk_profile``, sorted by symbol.
+@dataclass(frozen=True, slots=True, eq=False)
+class WeightsDocument:
+    """A sleeve's parsed weights file; ``for_risk`` extracts one risk profile."""
 
-    ``display_root`` maps a path to the workspace-relative text used in messages and ``source``.
-    """
+    display: str
+    kind: Literal["flattened", "optimized_v2"]
+    document: Any
+
+    def for_risk(self, risk_profile: str) -> SleeveWeights:
+        try:
+            nets = _nets(self.document, self.kind, risk_profile)
+        except _ShapeError as exc:
+            raise ArtifactFormatError(f"{self.display}: {exc}") from None
+        return SleeveWeights(source=self.display, kind=self.kind, nets=nets)
+
+
+def load_weights_document(run_dir: Path, *, display_root: Callable[[Path], str]) -> WeightsDocument:
+    """Read and parse the run's weights file once (flattened preferred, v2 as fallback)."""
     candidates: tuple[tuple[Literal["flattened", "optimized_v2"], Path], ...] = (
         ("flattened", run_dir / "data" / FLATTENED),
         ("optimized_v2", run_dir / "data" / OPTIMIZED_V2),
@@ -140,11 +160,21 @@ def read_sleeve_weights(
             continue
         display = display_root(path)
         try:
-            nets = _nets(path, kind, risk_profile)
+            document = _parse(path)
         except _ShapeError as exc:
             raise ArtifactFormatError(f"{display}: {exc}") from None
         except OSError as exc:
             raise ArtifactFormatError(f"{display}: cannot be read ({exc})") from None
-        return SleeveWeights(source=display, kind=kind, nets=nets)
+        return WeightsDocument(display=display, kind=kind, document=document)
     shown = " nor ".join(display_root(path) for _, path in candidates)
     raise MissingArtifactError(f"no sleeve weights: neither {shown} exists")
+
+
+def read_sleeve_weights(
+    run_dir: Path, risk_profile: str, *, display_root: Callable[[Path], str]
+) -> SleeveWeights:
+    """The physical net weights of the run in ``run_dir`` for ``risk_profile``, sorted by symbol.
+
+    ``display_root`` maps a path to the workspace-relative text used in messages and ``source``.
+    """
+    return load_weights_document(run_dir, display_root=display_root).for_risk(risk_profile)

@@ -1,0 +1,297 @@
+"""End-to-end contract tests over the checked-in fixture workspaces (the seed task, made real).
+
+Each case is materialized into a temporary workspace and run through the canonical runner
+(``run_meta_pipeline``) or the CLI. Expected values are recomputed here from the inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tradingview_scraper import errors
+from tradingview_scraper.cli import main
+from tradingview_scraper.harness.cases import cases, run_case
+from tradingview_scraper.harness.materialize import Case, csv_to_series, materialize
+from tradingview_scraper.meta.artifacts import artifact_names
+
+REPO = Path(__file__).resolve().parents[2]
+SUCCESS = {c.name: c for c in cases(REPO / "fixtures" / "workspaces", expect="success")}
+FAILURES = {c.name: c for c in cases(REPO / "fixtures" / "workspaces", expect="error")}
+RUNS = Path("data/artifacts/summaries/runs")
+
+
+def _tree_hash(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _run(name: str, tmp_path: Path):  # type: ignore[no-untyped-def]
+    return run_case(SUCCESS[name], tmp_path / name)
+
+
+def _sleeve_csv(case: Case, run_id: str, risk: str) -> pd.Series:
+    folder = case.folder / RUNS / run_id / "data" / "returns"
+    (path,) = sorted(folder.glob(f"*_{risk}.csv"))
+    return csv_to_series(path)
+
+
+# ------------------------------------------------------------------ 1. artifact contract
+
+
+@pytest.mark.parametrize("name", sorted(SUCCESS))
+def test_artifact_contract(name: str, tmp_path: Path) -> None:
+    case = SUCCESS[name]
+    run = _run(name, tmp_path)
+    expected = {"audit.jsonl", "reports/meta_portfolio_report.md"}
+    for risk in case.risk_profiles:
+        for profile in run.computation.tree:
+            expected |= {f"data/{n}" for n in artifact_names(profile.name, risk).values()}
+    assert set(run.files) == expected
+    assert {
+        p.relative_to(run.run_dir).as_posix() for p in run.run_dir.rglob("*") if p.is_file()
+    } == expected
+    for rel in expected:
+        if rel.endswith(".json"):
+            text = (run.run_dir / rel).read_text()
+            doc = json.loads(text)
+            assert doc["schema_version"] == 1
+            assert text.endswith("}\n") and "NaN" not in text
+            assert text == json.dumps(doc, sort_keys=True, indent=2) + "\n"
+            assert str(tmp_path) not in text  # paths are relative to the workspace
+
+
+@pytest.mark.parametrize("name", sorted(SUCCESS))
+def test_return_matrix_columns_and_weights(name: str, tmp_path: Path) -> None:
+    case = SUCCESS[name]
+    run = _run(name, tmp_path)
+    for risk in case.risk_profiles:
+        for profile in run.computation.tree:
+            names = artifact_names(profile.name, risk)
+            frame = pd.read_pickle(run.run_dir / "data" / names["returns"])
+            optimized = json.loads((run.run_dir / "data" / names["optimized"]).read_text())
+            rows = {r["Symbol"]: r for r in optimized["weights"]}
+            included = [s.id for s in profile.sleeves if rows[s.id]["Status"] == "included"]
+            assert list(frame.columns) == included
+            assert all(t == np.float64 for t in frame.dtypes)
+            assert set(rows) == {s.id for s in profile.sleeves}  # every configured sleeve
+            weights = [r["Weight"] for r in optimized["weights"]]
+            assert math.fsum(weights) == pytest.approx(1.0, abs=1e-12)
+            order = [(-r["Weight"], r["Symbol"]) for r in optimized["weights"]]
+            assert order == sorted(order)
+
+
+# ------------------------------------------------------------------ 2. calendar integrity
+
+
+@pytest.mark.parametrize("alignment", ["intersect", "compound"])
+def test_calendar_is_the_intersection_without_weekend_rows(alignment: str, tmp_path: Path) -> None:
+    case = SUCCESS[f"calendar_{alignment}"]
+    run = _run(case.name, tmp_path)
+    crypto = _sleeve_csv(case, "crypto_20260101-000000", "hrp")
+    tradfi = _sleeve_csv(case, "tradfi_20260101-000000", "hrp")
+    assert (crypto.index.day_of_week >= 5).any()  # the crypto sleeve does trade weekends
+    frame = pd.read_pickle(run.run_dir / "data" / "meta_returns_meta_cal_hrp.pkl")
+    expected = crypto.index.intersection(tradfi.index).sort_values()
+    assert list(frame.index) == list(expected)
+    assert not (frame.index.day_of_week >= 5).any()
+    if alignment == "intersect":
+        assert frame["crypto"].to_numpy().tolist() == crypto.reindex(expected).tolist()
+    else:
+        # each Monday carries Saturday and Sunday: (1+r_sat)(1+r_sun)(1+r_mon) - 1
+        monday = next(
+            d for d in expected if d.day_of_week == 0 and d - pd.Timedelta(days=3) in expected
+        )
+        sat, sun = monday - pd.Timedelta(days=2), monday - pd.Timedelta(days=1)
+        by_hand = (1 + crypto[sat]) * (1 + crypto[sun]) * (1 + crypto[monday]) - 1
+        assert frame.loc[monday, "crypto"] == pytest.approx(by_hand, rel=1e-12)
+        tuesday = monday + pd.Timedelta(days=1)
+        assert frame.loc[tuesday, "crypto"] == crypto[tuesday]
+
+
+# ------------------------------------------------------------------ 3. weight bounds
+
+
+def test_weights_respect_configured_bounds(tmp_path: Path) -> None:
+    case = SUCCESS["bounds_binding"]
+    run = _run(case.name, tmp_path)
+    manifest = json.loads((case.folder / "configs" / "manifest.json").read_text())
+    profile = manifest["profiles"]["meta_bounds"]
+    lo, hi = profile["meta_allocation"]["min_weight"], profile["meta_allocation"]["max_weight"]
+    limits = {s["id"]: s.get("weight_limit", [lo, hi]) for s in profile["sleeves"]}
+    binding = 0
+    for risk in case.risk_profiles:
+        doc = json.loads(
+            (run.run_dir / "data" / f"meta_optimized_meta_bounds_{risk}.json").read_text()
+        )
+        for row in doc["weights"]:
+            low, high = limits[row["Symbol"]]
+            assert low - 1e-12 <= row["Weight"] <= high + 1e-12
+            assert [row["Lower"], row["Upper"]] == [low, high]
+            binding += row["Active_Bound"] is not None
+    assert binding > 0  # the case is built so that bounds bind
+
+
+# ------------------------------------------------------------------ 4. nested metas
+
+
+def _leaf_nets(case: Case, run_id: str, risk: str) -> dict[str, float]:
+    path = case.folder / RUNS / run_id / "data" / "portfolio_flattened.json"
+    assets = json.loads(path.read_text())["profiles"][risk]["assets"]
+    return {a["Symbol"]: a["Net_Weight"] for a in assets}
+
+
+@pytest.mark.parametrize("risk", ["hrp", "erc"])
+def test_nested_meta_flattens_to_summed_physical_assets(risk: str, tmp_path: Path) -> None:
+    case = SUCCESS["nested_depth2"]
+    run = _run(case.name, tmp_path)
+    data = run.run_dir / "data"
+    root = {
+        r["Symbol"]: r["Weight"]
+        for r in json.loads((data / f"meta_optimized_meta_root_{risk}.json").read_text())["weights"]
+    }
+    branch = {
+        r["Symbol"]: r["Weight"]
+        for r in json.loads((data / f"meta_optimized_meta_branch_{risk}.json").read_text())[
+            "weights"
+        ]
+    }
+    holdings = {
+        "core": (root["core"], _leaf_nets(case, "core_20260101-000000", risk)),
+        "branch/leaf_a": (
+            root["branch"] * branch["leaf_a"],
+            _leaf_nets(case, "leaf_a_20260101-000000", risk),
+        ),
+        "branch/leaf_b": (
+            root["branch"] * branch["leaf_b"],
+            _leaf_nets(case, "leaf_b_20260101-000000", risk),
+        ),
+    }
+    expected: dict[str, float] = {}
+    for weight, nets in holdings.values():
+        for symbol, net in nets.items():
+            expected[symbol] = expected.get(symbol, 0.0) + weight * net
+    flat = json.loads((data / f"portfolio_optimized_meta_meta_root_{risk}.json").read_text())
+    got = {r["Symbol"]: r["Net_Weight"] for r in flat["weights"]}
+    assert set(got) == set(expected)
+    for symbol, value in expected.items():
+        assert got[symbol] == pytest.approx(value, abs=1e-12)
+        assert ":" in symbol  # physical symbols only, no sleeve ids
+    btc = next(r for r in flat["weights"] if r["Symbol"] == "BINANCE:BTCUSDT")
+    assert btc["Contributors"] == ["branch", "core"]
+    assert set(btc["Contributions"]) == {"branch/leaf_a", "core"}
+    # the branch column is the weighted sum of its own matrix
+    sub = pd.read_pickle(data / f"meta_returns_meta_branch_{risk}.pkl")
+    top = pd.read_pickle(data / f"meta_returns_meta_root_{risk}.pkl")
+    stream = sub["leaf_a"] * branch["leaf_a"] + sub["leaf_b"] * branch["leaf_b"]
+    assert np.allclose(top["branch"].to_numpy(), stream.reindex(top.index).to_numpy(), atol=1e-15)
+
+
+def test_shorts_and_fx_symbols(tmp_path: Path) -> None:
+    case = SUCCESS["shorts_fx"]
+    run = _run(case.name, tmp_path)
+    flat = json.loads(
+        (
+            run.run_dir / "data" / "portfolio_optimized_meta_meta_signs_inverse_volatility.json"
+        ).read_text()
+    )
+    rows = {r["Symbol"]: r for r in flat["weights"]}
+    weights = {
+        r["Symbol"]: r["Weight"]
+        for r in json.loads(
+            (run.run_dir / "data" / "meta_optimized_meta_signs_inverse_volatility.json").read_text()
+        )["weights"]
+    }
+    # FX_IDC:EURUSD: -0.6 from the fx sleeve's SHORT logic atom, +0.3 from equity
+    assert rows["FX_IDC:EURUSD"]["Net_Weight"] == pytest.approx(
+        -0.6 * weights["fx"] + 0.3 * weights["equity"], abs=1e-12
+    )
+    # NASDAQ:AAPL: equity long 0.7 nets against the hedge's -1.0
+    aapl = 0.7 * weights["equity"] - 1.0 * weights["hedge"]
+    assert rows["NASDAQ:AAPL"]["Net_Weight"] == pytest.approx(aapl, abs=1e-12)
+    assert rows["NASDAQ:AAPL"]["Direction"] == ("SHORT" if aapl < 0 else "LONG")
+    assert rows["NASDAQ:AAPL"]["Weight"] == pytest.approx(abs(aapl), abs=1e-15)
+    assert all("_" not in s.split(":", 1)[1] for s in rows)  # logic atoms collapsed
+
+
+def test_health_veto_is_recorded(tmp_path: Path) -> None:
+    run = _run("health_veto", tmp_path)
+    manifest = json.loads((run.run_dir / "data" / "meta_manifest_meta_health_hrp.json").read_text())
+    assert manifest["vetoed"] == [
+        {"id": "flaky", "reason": "3/8 windows succeeded (0.375 < min_success_ratio 0.75)"}
+    ]
+    optimized = json.loads(
+        (run.run_dir / "data" / "meta_optimized_meta_health_hrp.json").read_text()
+    )
+    assert {r["Symbol"]: r["Weight"] for r in optimized["weights"]}["flaky"] == 0.0
+    report = (run.run_dir / "reports" / "meta_portfolio_report.md").read_text()
+    assert "flaky" in report and "0.375" in report
+
+
+def test_upstream_benchmark_is_the_inverse_variance_split(tmp_path: Path) -> None:
+    case = SUCCESS["upstream_benchmark"]
+    run = _run(case.name, tmp_path)
+    long_all = _sleeve_csv(case, "long_all_20260130-000000", "hrp")
+    short_all = _sleeve_csv(case, "short_all_20260130-000000", "hrp")
+    v1, v2 = long_all.var(ddof=1), short_all.var(ddof=1)
+    doc = json.loads((run.run_dir / "data" / "meta_optimized_meta_benchmark_hrp.json").read_text())
+    weights = {r["Symbol"]: r["Weight"] for r in doc["weights"]}
+    assert weights["long_all"] == pytest.approx(v2 / (v1 + v2), abs=1e-12)
+    assert weights["long_all"] == pytest.approx(0.527331, abs=5e-7)  # shared/data/README.md
+
+
+# ------------------------------------------------------------------ 5. failure modes
+
+
+@pytest.mark.parametrize("name", sorted(FAILURES))
+def test_failure_cases_raise_and_leave_nothing(name: str, tmp_path: Path) -> None:
+    case = FAILURES[name]
+    workspace = materialize(case.folder, tmp_path / "ws")
+    before = _tree_hash(workspace)
+    error_type = errors.ERROR_TYPES[case.error_type or "MetaPipelineError"]
+    with pytest.raises(error_type, match=case.message_pattern or ""):
+        run_case(case, tmp_path / "again")
+    assert not (tmp_path / "again" / RUNS / case.run_id).exists()
+    assert not list((tmp_path / "again" / RUNS).glob(".staging-*"))
+    assert not (workspace / "HOSTILE_PICKLE_RAN").exists()
+    assert not (tmp_path / "again" / "HOSTILE_PICKLE_RAN").exists()
+    assert _tree_hash(workspace) == before
+
+
+@pytest.mark.parametrize("name", sorted(FAILURES))
+def test_failure_cases_exit_3_through_the_cli(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = FAILURES[name]
+    workspace = materialize(case.folder, tmp_path / "ws")
+    monkeypatch.chdir(workspace)  # a hostile pickle would write its marker here
+    before = _tree_hash(workspace)
+    code = main(
+        [
+            "run",
+            "--workspace",
+            str(workspace),
+            "--profile",
+            case.meta_profile,
+            "--risk-profiles",
+            ",".join(case.risk_profiles),
+            "--run-id",
+            case.run_id,
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 3
+    assert err.count("\n") == 1 and err.startswith("error: ")
+    assert "Traceback" not in err
+    assert re.search(case.message_pattern or "", err)
+    assert _tree_hash(workspace) == before  # nothing written, nothing run
