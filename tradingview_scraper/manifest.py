@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from .allocation.bounds import check_feasible
 from .contracts import (
     ALIGNMENTS,
     ALLOCATOR_ALIASES,
@@ -63,7 +64,6 @@ _CALENDAR_KEYS = frozenset({"alignment"})
 _PROFILE_KEYS = frozenset(
     {"description", "features", "sleeves", "meta_allocation", "health", "calendar"}
 )
-_BOUND_TOL = 1e-12
 
 
 def check_run_id(run_id: object, *, where: str) -> str:
@@ -423,16 +423,9 @@ def _parse_sleeve(raw: object, location: str, source: str) -> SleeveSpec:
 
 def _check_bounds(profile: MetaProfile, where: str) -> None:
     bounds = [profile.bounds_for(s) for s in profile.sleeves]
-    lo = sum(b.lo for b in bounds)
-    hi = sum(b.hi for b in bounds)
-    detail = ", ".join(
-        f"{s.id} [{b.lo:g}, {b.hi:g}]" for s, b in zip(profile.sleeves, bounds, strict=True)
+    check_feasible(
+        [s.id for s in profile.sleeves],
+        [b.lo for b in bounds],
+        [b.hi for b in bounds],
+        where=where,
     )
-    if lo > 1 + _BOUND_TOL:
-        raise InfeasibleBoundsError(
-            f"{where}: infeasible bounds: sum of lower bounds is {lo:.6g}, must be <= 1 ({detail})"
-        )
-    if hi < 1 - _BOUND_TOL:
-        raise InfeasibleBoundsError(
-            f"{where}: infeasible bounds: sum of upper bounds is {hi:.6g}, must be >= 1 ({detail})"
-        )

@@ -90,7 +90,7 @@ def compute_meta(
     outcomes: dict[str, MetaOutcome] = {}
     for risk in risks:
         progress(f"[{risk}] resolve: runs, ledgers and health of {len(tree)} meta profile(s)")
-        inputs = load_inputs(reader, manifest, profile, risk)
+        inputs = load_inputs(reader, manifest, profile, risk, progress)
         progress(f"[{risk}] returns + optimize + flatten")
         outcomes[risk] = build_meta(inputs, allocator)
     return MetaComputation(

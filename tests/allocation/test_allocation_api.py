@@ -110,7 +110,7 @@ BAD_INPUTS = [
         {"lower": [0.5, 0.3, 0.3]},
         errors.InfeasibleBoundsError,
         r"sum of lower bounds is 1\.1, must be <= 1 "
-        r"\(sleeve_0 0\.5, sleeve_1 0\.3, sleeve_2 0\.3\)",
+        r"\(sleeve_0 \[0\.5, 1\], sleeve_1 \[0\.3, 1\], sleeve_2 \[0\.3, 1\]\)",
     ),
     (
         ROWS,

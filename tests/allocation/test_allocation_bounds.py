@@ -20,15 +20,15 @@ from tradingview_scraper.errors import InfeasibleBoundsError
             [0.6, 0.44],
             [1.0, 1.0],
             InfeasibleBoundsError,
-            r"^infeasible bounds in profiles\.meta_demo: sum of lower bounds is 1\.04, "
-            r"must be <= 1 \(crypto 0\.6, tradfi 0\.44\)$",
+            r"^profiles\.meta_demo: infeasible bounds: sum of lower bounds is 1\.04, "
+            r"must be <= 1 \(crypto \[0\.6, 1\], tradfi \[0\.44, 1\]\)$",
         ),
         (
             ["crypto", "tradfi"],
             [0.0, 0.0],
             [0.5, 0.4],
             InfeasibleBoundsError,
-            r"sum of upper bounds is 0\.9, must be >= 1 \(crypto 0\.5, tradfi 0\.4\)",
+            r"sum of upper bounds is 0\.9, must be >= 1 \(crypto \[0, 0\.5\], tradfi \[0, 0\.4\]\)",
         ),
         (
             ["crypto", "tradfi"],

@@ -258,7 +258,7 @@ def test_infeasible_bounds_after_a_veto_name_the_vetoed_sleeve() -> None:
     )
     with pytest.raises(
         InfeasibleBoundsError,
-        match=r"^infeasible bounds in profiles\.meta_root \(hrp\): sum of upper bounds is 0\.8, "
+        match=r"^profiles\.meta_root \(hrp\): infeasible bounds: sum of upper bounds is 0\.8, "
         r"must be >= 1 .* after vetoing v; lower bounds sum to 0 and upper bounds to 0\.8 "
         r"over the 2 remaining sleeve\(s\)$",
     ):

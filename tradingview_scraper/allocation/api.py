@@ -65,7 +65,7 @@ def allocate(
         raise ValueError(
             f"allocate: {len(names)} sleeves but {len(lower)} lower and {len(upper)} upper bounds"
         )
-    check_feasible(names, lower, upper, where="the allocation bounds")
+    check_feasible(names, lower, upper, where="allocate()")
     lo = np.array([float(v) for v in lower], dtype=np.float64)
     hi = np.array([float(v) for v in upper], dtype=np.float64)
     # One memory layout whatever built the frame: BLAS rounding depends on it.

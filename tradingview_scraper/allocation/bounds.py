@@ -41,33 +41,33 @@ def check_feasible(
             f"{len(hi)} upper bounds"
         )
     if not names:
-        raise errors.InfeasibleBoundsError(f"infeasible bounds in {where}: no sleeves to weight")
+        raise errors.InfeasibleBoundsError(f"{where}: infeasible bounds: no sleeves to weight")
     for name, a, b in zip(names, lo, hi, strict=True):
         if not (math.isfinite(a) and math.isfinite(b)):
             raise errors.InfeasibleBoundsError(
-                f"infeasible bounds in {where}: sleeve {name!r} has bounds [{_num(a)}, {_num(b)}], "
+                f"{where}: infeasible bounds: sleeve {name!r} has bounds [{_num(a)}, {_num(b)}], "
                 "must be finite numbers"
             )
         if a > b:
             raise errors.InfeasibleBoundsError(
-                f"infeasible bounds in {where}: sleeve {name!r} has lower bound {_num(a)} > "
+                f"{where}: infeasible bounds: sleeve {name!r} has lower bound {_num(a)} > "
                 f"upper bound {_num(b)}"
             )
         if a < 0.0 or b > 1.0:
             raise errors.InfeasibleBoundsError(
-                f"infeasible bounds in {where}: sleeve {name!r} has bounds [{_num(a)}, {_num(b)}], "
+                f"{where}: infeasible bounds: sleeve {name!r} has bounds [{_num(a)}, {_num(b)}], "
                 "must lie within [0, 1]"
             )
     total_lo, total_hi = math.fsum(lo), math.fsum(hi)
     if total_lo > 1.0 + SUM_TOL:
         raise errors.InfeasibleBoundsError(
-            f"infeasible bounds in {where}: sum of lower bounds is {_num(total_lo)}, must be <= 1 "
-            f"({_listing(names, lo)})"
+            f"{where}: infeasible bounds: sum of lower bounds is {_num(total_lo)}, must be <= 1 "
+            f"({_listing(names, lo, hi)})"
         )
     if total_hi < 1.0 - SUM_TOL:
         raise errors.InfeasibleBoundsError(
-            f"infeasible bounds in {where}: sum of upper bounds is {_num(total_hi)}, must be >= 1 "
-            f"({_listing(names, hi)})"
+            f"{where}: infeasible bounds: sum of upper bounds is {_num(total_hi)}, must be >= 1 "
+            f"({_listing(names, lo, hi)})"
         )
 
 
@@ -161,5 +161,7 @@ def _num(value: float) -> str:
     return f"{value:.12g}"
 
 
-def _listing(names: Sequence[str], values: Sequence[float]) -> str:
-    return ", ".join(f"{name} {_num(v)}" for name, v in zip(names, values, strict=True))
+def _listing(names: Sequence[str], lower: Sequence[float], upper: Sequence[float]) -> str:
+    return ", ".join(
+        f"{name} [{_num(a)}, {_num(b)}]" for name, a, b in zip(names, lower, upper, strict=True)
+    )

@@ -6,6 +6,8 @@ not needed (a sleeve whose backtests failed may well lack them).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..contracts import Manifest, MetaProfile
 from ..errors import MissingArtifactError
 from ..io.reader import InputReader
@@ -15,19 +17,32 @@ from .health import assess_health
 __all__ = ["load_inputs"]
 
 
+def _silent(_: str) -> None:
+    return None
+
+
 def load_inputs(
-    reader: InputReader, manifest: Manifest, profile: MetaProfile, risk_profile: str
+    reader: InputReader,
+    manifest: Manifest,
+    profile: MetaProfile,
+    risk_profile: str,
+    progress: Callable[[str], None] = _silent,
 ) -> MetaInputs:
-    """Resolve runs, read ledgers, assess health, and load the healthy sleeves' files."""
+    """Resolve runs, read ledgers, assess health, and load the healthy sleeves' files.
+
+    ``progress`` receives one line per sleeve.
+    """
     atoms: dict[str, AtomInputs] = {}
     branches: dict[str, MetaInputs] = {}
     for spec in profile.sleeves:
         if spec.kind == "meta":
             assert spec.meta_profile is not None
             sub = manifest.profiles[spec.meta_profile]
-            branches[spec.id] = load_inputs(reader, manifest, sub, risk_profile)
+            progress(f"[{risk_profile}] {profile.name}/{spec.id}: nested meta {sub.name}")
+            branches[spec.id] = load_inputs(reader, manifest, sub, risk_profile, progress)
             continue
         run = reader.run_for(spec)
+        progress(f"[{risk_profile}] {profile.name}/{spec.id}: run {run.run_id} ({run.selection})")
         ledger = reader.ledger(run.path)
         try:
             returns_path = reader.returns_file(run, spec, risk_profile)
