@@ -1,0 +1,62 @@
+"""The determinism gate: passes on real cases and catches injected nondeterminism."""
+
+from __future__ import annotations
+
+import io
+import json
+import pickle
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tradingview_scraper.harness.determinism import CONFIGURATIONS, first_difference, run_gate
+
+# makes the optimized artifact carry a list built from a set of strings: its order follows
+# PYTHONHASHSEED, which the gate varies between its fresh processes
+INJECT = """
+import tradingview_scraper.meta.artifacts as artifacts
+_original = artifacts.optimized_document
+def optimized_document(outcome, meta_run_id):
+    document = _original(outcome, meta_run_id)
+    document["tags"] = list({f"tag{i}" for i in range(32)})
+    return document
+artifacts.optimized_document = optimized_document
+"""
+
+
+def test_configurations_differ_in_seed_and_threads() -> None:
+    seeds = {c["PYTHONHASHSEED"] for c in CONFIGURATIONS}
+    threads = {c["OPENBLAS_NUM_THREADS"] for c in CONFIGURATIONS}
+    assert len(seeds) == len(CONFIGURATIONS) and len(threads) > 1
+
+
+def test_gate_passes_on_a_case() -> None:
+    out = io.StringIO()
+    assert run_gate(["nested_depth2"], stream=out) == 0
+    text = out.getvalue()
+    assert "nested_depth2/data/meta_optimized_meta_branch_erc.json" in text
+    assert text.rstrip().endswith("0 difference(s)")
+
+
+def test_gate_catches_an_unordered_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "sitecustomize.py").write_text(INJECT)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    out = io.StringIO()
+    assert run_gate(["two_sleeves"], stream=out) == 1
+    text = out.getvalue()
+    assert "NONDETERMINISTIC two_sleeves/data/meta_optimized_meta_two_hrp.json" in text
+    assert "root['tags']" in text
+    assert "DIFFERS" in text
+
+
+def test_first_difference_names_the_json_path_and_the_matrix_cell() -> None:
+    left = json.dumps({"w": {"a": 0.5}}).encode()
+    right = json.dumps({"w": {"a": 0.6}}).encode()
+    assert first_difference("x.json", left, right).startswith("values_changed at root['w']['a']")
+    index = pd.DatetimeIndex(["2026-01-02", "2026-01-05"], name="date")
+    a = pd.DataFrame({"s": [0.1, 0.2]}, index=index)
+    b = pd.DataFrame({"s": [0.1, 0.25]}, index=index)
+    where = first_difference("m.pkl", pickle.dumps(a), pickle.dumps(b))
+    assert where == "cell (2026-01-05 00:00:00, s): 0.2 != 0.25"
+    assert first_difference("r.md", b"abc", b"abd") == "bytes differ from offset 2"
