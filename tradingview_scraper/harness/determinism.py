@@ -85,8 +85,8 @@ def first_difference(name: str, left: bytes, right: bytes) -> str:
             if len(cells):
                 row, col = cells[0]
                 return (
-                    f"cell ({a.index[row]}, {a.columns[col]}): {float(a.iat[row, col])!r} != "
-                    f"{float(b.iat[row, col])!r}"
+                    f"cell ({a.index[row]}, {a.columns[col]}): {float(a.to_numpy()[row, col])!r} != "
+                    f"{float(b.to_numpy()[row, col])!r}"
                 )
             return "same values, different pickle bytes (dtype, metadata or protocol)"
     offset = next(

@@ -88,15 +88,34 @@ class Drift:
         return out
 
 
+_FRAME_KEYS = frozenset({"columns", "index", "data"})
+
+
 def _keyed(value: Any) -> Any:
-    """Lists of rows with a ``Symbol`` become dicts keyed by it, so moves read as changes."""
+    """Reshape for a readable diff.
+
+    Lists of rows with a ``Symbol`` become dicts keyed by it, so a moved weight reads as a
+    change of that symbol rather than of a list position; a matrix document
+    (``{columns, index, data}``) gets its rows keyed by date and column, so an added or removed
+    calendar row is one row and a changed value names its date and sleeve.
+    """
     if isinstance(value, dict):
+        if set(value) >= _FRAME_KEYS and isinstance(value["data"], list):
+            rest = {k: _keyed(v) for k, v in value.items() if k not in ("index", "data")}
+            rows = {
+                str(label): dict(zip(value["columns"], row, strict=False))
+                for label, row in zip(value["index"], value["data"], strict=False)
+            }
+            return {**rest, "rows": rows}
         return {k: _keyed(v) for k, v in value.items()}
     if isinstance(value, list):
         if value and all(isinstance(v, dict) and "Symbol" in v for v in value):
             return {str(v["Symbol"]): _keyed(v) for v in value}
         return [_keyed(v) for v in value]
     return value
+
+
+_ROW = re.compile(r"^(?:.*\.)?rows\.([^.]+)$")
 
 
 def _path(deep_path: str) -> str:
@@ -112,25 +131,9 @@ def _fmt(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _calendar(golden: Any, current: Any) -> list[str]:
-    if not (isinstance(golden, dict) and isinstance(current, dict)):
-        return []
-    if not (isinstance(golden.get("index"), list) and isinstance(current.get("index"), list)):
-        return []
-    old, new = set(golden["index"]), set(current["index"])
-    lines = [f"+ row {d}" for d in sorted(new - old)]
-    lines += [f"- row {d}" for d in sorted(old - new)]
-    return lines
-
-
 def compare_documents(name: str, golden: Any, current: Any, *, tolerance: float) -> Drift:
     """Drift between two normalized JSON documents (empty when equal within ``tolerance``)."""
     drift = Drift(name)
-    calendar = _calendar(golden, current)
-    if calendar:
-        drift.calendar = calendar
-        golden = {k: v for k, v in golden.items() if k not in ("index", "data")}
-        current = {k: v for k, v in current.items() if k not in ("index", "data")}
     diff = DeepDiff(
         _keyed(golden),
         _keyed(current),
@@ -145,7 +148,13 @@ def compare_documents(name: str, golden: Any, current: Any, *, tolerance: float)
         ("iterable_item_removed", "-"),
     ):
         for path, value in sorted(diff.get(kind, {}).items()):
-            drift.structural.append(f"{sign} {_path(path)} = {_fmt(value)}")
+            where = _path(path)
+            row = _ROW.match(where)
+            if row and kind.startswith("dictionary"):
+                drift.calendar.append(f"{sign} row {row.group(1)}")
+            else:
+                drift.structural.append(f"{sign} {where} = {_fmt(value)}")
+    drift.calendar.sort(key=lambda line: (line[0] == "-", line))
     for kind in ("values_changed", "type_changes"):
         for path, change in sorted(diff.get(kind, {}).items()):
             old, new = change.get("old_value"), change.get("new_value")

@@ -38,6 +38,7 @@ __all__ = [
     "SleeveOutcome",
     "build_meta",
     "walk",
+    "weighted_stream",
 ]
 
 Allocator = Callable[..., AllocationResult]
@@ -100,6 +101,12 @@ class MetaOutcome:
     @property
     def vetoed(self) -> tuple[SleeveOutcome, ...]:
         return tuple(s for s in self.sleeves if s.status == "vetoed")
+
+
+def weighted_stream(frame: pd.DataFrame, weights: Mapping[str, float], *, name: str) -> pd.Series:
+    """The meta profile's return stream: ``sum_i w_i * r_i`` over its aligned matrix."""
+    vector = np.array([weights[column] for column in frame.columns], dtype=np.float64)
+    return pd.Series(frame.to_numpy() @ vector, index=frame.index, name=name)
 
 
 def build_meta(
@@ -216,10 +223,7 @@ def build_meta(
             )
         )
 
-    weights_vector = np.array([final[i] for i in included], dtype=np.float64)
-    stream = pd.Series(
-        returns.frame.to_numpy() @ weights_vector, index=returns.frame.index, name=profile.name
-    )
+    stream = weighted_stream(returns.frame, final, name=profile.name)
     all_weights = {s.spec.id: s.weight for s in outcomes}
     atoms = {
         sid: a.weights
