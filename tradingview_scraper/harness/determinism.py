@@ -84,9 +84,10 @@ def first_difference(name: str, left: bytes, right: bytes) -> str:
             cells = np.argwhere(a.to_numpy() != b.to_numpy())
             if len(cells):
                 row, col = cells[0]
+                left_value, right_value = a.to_numpy()[row, col], b.to_numpy()[row, col]
                 return (
-                    f"cell ({a.index[row]}, {a.columns[col]}): {float(a.to_numpy()[row, col])!r} != "
-                    f"{float(b.to_numpy()[row, col])!r}"
+                    f"cell ({a.index[row]}, {a.columns[col]}): {float(left_value)!r} != "
+                    f"{float(right_value)!r}"
                 )
             return "same values, different pickle bytes (dtype, metadata or protocol)"
     offset = next(
