@@ -18,7 +18,11 @@ CASES = ("two_sleeves", "calendar_intersect")
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester) -> Path:
+def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # under pytest-xdist the inner pytest would inherit the worker's identity, and syrupy would
+    # then leave the session report (and unused detection) to a controller that does not exist
+    for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
+        monkeypatch.delenv(name, raising=False)
     root = pytester.path
     (root / "pyproject.toml").write_text(
         "[tool.pytest.ini_options]\ntruncation_limit_lines = 0\ntruncation_limit_chars = 0\n"
