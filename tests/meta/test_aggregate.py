@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -292,3 +293,16 @@ def test_a_sub_meta_used_by_two_branches_is_computed_once() -> None:
     # each branch's contributions are keyed by its own path
     shared = next(a for a in outcome.flat.assets if a.symbol == "X:C")
     assert set(shared.contributions) == {"one/c", "two/c"}
+
+
+def test_zero_variance_names_the_profile_and_the_sleeve() -> None:
+    meta = profile("meta_flat", [atomic("a", 0), atomic("b", 1)])
+    flat = inputs(meta)
+    b = flat.atoms["b"]
+    assert b.raw is not None
+    constant = pd.Series(0.001, index=b.raw.index)
+    atoms = {**flat.atoms, "b": dataclasses.replace(b, raw=constant)}
+    with pytest.raises(
+        ReturnsDataError, match=r"^profiles\.meta_flat \(hrp\): sleeve 'b' has zero variance over"
+    ):
+        build_meta(dataclasses.replace(flat, atoms=atoms))

@@ -25,7 +25,13 @@ from ..contracts import (
     SleeveStream,
     SleeveWeights,
 )
-from ..errors import CalendarError, HealthVetoError, InfeasibleBoundsError, OptimizationError
+from ..errors import (
+    CalendarError,
+    HealthVetoError,
+    InfeasibleBoundsError,
+    OptimizationError,
+    ReturnsDataError,
+)
 from .flatten import FlatWeights, flatten
 from .health import anomalies
 from .returns import MetaReturns, align, normalize_stream
@@ -188,6 +194,8 @@ def build_meta(
     }
     try:
         result = allocator(returns.frame, method, **options)
+    except ReturnsDataError as exc:  # e.g. zero variance: name the profile too
+        raise ReturnsDataError(f"{where}: {exc}") from exc
     except OptimizationError as exc:
         if not nested:
             raise
