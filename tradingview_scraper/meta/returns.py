@@ -10,9 +10,11 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
+from pandas.errors import OutOfBoundsDatetime
 
 from ..contracts import SleeveStream
 from ..errors import CalendarError, ReturnsDataError
@@ -20,6 +22,8 @@ from ..errors import CalendarError, ReturnsDataError
 __all__ = ["MetaReturns", "SleeveCalendar", "align", "normalize_stream"]
 
 _NS = "datetime64[ns]"
+_FIRST_DAY = pd.Timestamp.min.ceil("D")  # the first and last whole days in nanoseconds
+_LAST_DAY = pd.Timestamp.max.floor("D")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +93,12 @@ def _daily_index(raw: pd.Index, sleeve_id: str, source: str) -> pd.DatetimeIndex
             raise ReturnsDataError(
                 f"{where}: index is {raw.dtype} numbers, not dates; expected a DatetimeIndex"
             )
+        zones = _zones(raw)
+        if len(zones) > 1:
+            raise ReturnsDataError(
+                f"{where}: index mixes time zones ({', '.join(sorted(zones))}); expected dates "
+                "in one time zone, or naive dates"
+            )
         try:
             # pandas warns before it falls back to parsing element by element; the outcome (a
             # parsed index or the error below) is what counts, and the CLI promises one line
@@ -101,7 +111,22 @@ def _daily_index(raw: pd.Index, sleeve_id: str, source: str) -> pd.DatetimeIndex
         index = index.tz_convert("UTC").tz_localize(None)
     if index.hasnans:
         raise ReturnsDataError(f"{where}: index has missing dates (NaT)")
-    return pd.DatetimeIndex(index.normalize().astype(_NS), name="date")
+    try:
+        return pd.DatetimeIndex(index.normalize().astype(_NS), name="date")
+    except OutOfBoundsDatetime:  # a DatetimeIndex in s/ms/us holds dates ns cannot
+        raise ReturnsDataError(
+            f"{where}: dates {_day(index.min())}..{_day(index.max())} are outside the supported "
+            f"range {_day(_FIRST_DAY)}..{_day(_LAST_DAY)}"
+        ) from None
+
+
+def _zones(raw: pd.Index) -> set[str]:
+    """The time zones ("naive" for none) of the datetime objects in an object index."""
+    return {
+        "naive" if value.tzinfo is None else str(value.tzinfo)
+        for value in raw
+        if isinstance(value, datetime)
+    }
 
 
 def normalize_stream(
