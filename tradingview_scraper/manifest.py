@@ -88,7 +88,9 @@ def load_manifest(path: Path, *, display: str) -> Manifest:
         raise ManifestError(f"{display}: cannot read manifest ({exc})") from exc
     try:
         data = json.loads(text, parse_constant=_reject_constant)
-    except (json.JSONDecodeError, ValueError) as exc:
+    except RecursionError:
+        raise ManifestError(f"{display}: not valid JSON (nested too deeply)") from None
+    except ValueError as exc:  # JSONDecodeError, NaN/Infinity, over-long integer literals
         raise ManifestError(f"{display}: not valid JSON ({exc})") from exc
     return parse_manifest(data, source=display)
 

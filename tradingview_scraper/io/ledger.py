@@ -96,6 +96,10 @@ def read_ledger(path: Path, *, display: str) -> Ledger:
                 record = json.loads(raw)
             except json.JSONDecodeError as exc:
                 raise _BadLineError(f"not valid JSON ({exc.msg}: column {exc.colno})") from None
+            except RecursionError:
+                raise _BadLineError("not valid JSON (nested too deeply)") from None
+            except ValueError as exc:  # an integer literal longer than the int-digits limit
+                raise _BadLineError(f"not valid JSON ({exc})") from None
             if not isinstance(record, dict):
                 raise _BadLineError(f"a JSON {type(record).__name__}, expected an object")
             kind = record.get("type")

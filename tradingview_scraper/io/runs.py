@@ -86,7 +86,11 @@ def read_run_header(settings: Settings, run_dir: Path, genesis_of: GenesisReader
 def _read_json_object(path: Path, shown: str) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except RecursionError:
+        raise ArtifactFormatError(f"{shown}: not valid JSON (nested too deeply)") from None
+    # ValueError: besides JSONDecodeError and UnicodeDecodeError, an integer literal longer
+    # than sys.get_int_max_str_digits()
+    except (OSError, ValueError) as exc:
         raise ArtifactFormatError(f"{shown}: not valid JSON ({exc})") from exc
     if not isinstance(data, dict):
         raise ArtifactFormatError(f"{shown}: expected a JSON object, got {type(data).__name__}")

@@ -119,6 +119,10 @@ def _parse(path: Path) -> Any:
         raise _ShapeError(f"not valid JSON ({exc.msg}: {where})") from None
     except UnicodeDecodeError as exc:
         raise _ShapeError(f"not UTF-8 text ({exc})") from None
+    except RecursionError:
+        raise _ShapeError("not valid JSON (nested too deeply)") from None
+    except ValueError as exc:  # an integer literal longer than the int-digits limit
+        raise _ShapeError(f"not valid JSON ({exc})") from None
 
 
 def _nets(document: Any, kind: str, risk_profile: str) -> dict[str, float]:
