@@ -85,6 +85,8 @@ def read_ledger(path: Path, *, display: str) -> Ledger:
         raise MissingArtifactError(f"{display}: ledger not found") from None
     except UnicodeDecodeError as exc:
         raise LedgerError(f"{display}: not UTF-8 text ({exc})") from None
+    except OSError as exc:  # a folder in its place, no permission, ...
+        raise LedgerError(f"{display}: cannot be read ({exc.strerror or exc})") from None
     genesis: dict[str, Any] | None = None
     actions: list[LedgerAction] = []
     # split on "\n" only: str.splitlines would also split inside strings holding U+2028 & co.
