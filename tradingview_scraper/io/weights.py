@@ -134,6 +134,14 @@ def _nets(document: Any, kind: str, risk_profile: str) -> dict[str, float]:
         else:
             symbol, net = _atom_net(asset, where)
         parts.setdefault(symbol, []).append(net)
+    try:
+        # finite gross weight bounds every sum the flatten stage takes over these nets
+        math.fsum(abs(net) for nets in parts.values() for net in nets)
+    except OverflowError:
+        raise _ShapeError(
+            f"profiles.{risk_profile}: the sleeve's gross weight overflows (the sum of "
+            "|weights| is not a finite number)"
+        ) from None
     return {symbol: math.fsum(parts[symbol]) for symbol in sorted(parts)}
 
 
