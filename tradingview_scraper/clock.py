@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from .errors import MetaPipelineError
 
-__all__ = ["now_utc"]
+__all__ = ["now_utc", "parse_timestamp"]
 
 
 def now_utc(environ: Mapping[str, str] | None = None) -> datetime:
@@ -29,3 +29,18 @@ def now_utc(environ: Mapping[str, str] | None = None) -> datetime:
             f"SOURCE_DATE_EPOCH={raw!r} is not an integer number of seconds since 1970-01-01"
         ) from exc
     return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def parse_timestamp(value: str) -> datetime | None:
+    """An ISO-8601 time read from an input file, as naive UTC; None if it is not one.
+
+    Aware times are converted to UTC. A time that leaves the years 1-9999 on the way (such as
+    ``9999-12-31T23:59:59-14:00``) is not one: ``astimezone`` would raise ``OverflowError``.
+    """
+    try:
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):
+        return None
+    return parsed

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..clock import parse_timestamp
 from ..contracts import Ledger, LedgerAction
 from ..errors import LedgerError, MissingArtifactError
 
@@ -108,6 +109,11 @@ def read_ledger(path: Path, *, display: str) -> Ledger:
             if kind == "genesis" and genesis is None:
                 if "ts" in record and not isinstance(record["ts"], str):
                     raise _BadLineError(f"genesis ts is {record['ts']!r:.60}, expected a string")
+                if "ts" in record and parse_timestamp(record["ts"]) is None:
+                    raise _BadLineError(
+                        f"genesis ts {record['ts']!r:.60} is not ISO-8601 (expected e.g. "
+                        "2026-01-05T12:00:00, within the years 1-9999 in UTC)"
+                    )
                 genesis = record
             elif kind == "action":
                 actions.append(_action(record, number))

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..clock import parse_timestamp
 from ..contracts import RunInfo, SleeveSpec
 from ..errors import ArtifactFormatError, MissingArtifactError
 from ..manifest import NAME_PATTERN, check_run_id
@@ -44,15 +45,7 @@ class RunHeader:
 
 
 def _parse_time(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-    return parsed
+    return None if value is None else parse_timestamp(value)
 
 
 GenesisReader = Callable[[Path], Mapping[str, Any] | None]
@@ -73,7 +66,10 @@ def read_run_header(settings: Settings, run_dir: Path, genesis_of: GenesisReader
         profile = _optional_str(data, "profile", shown)
         created_at = _optional_str(data, "created_at", shown)
         if created_at is not None and _parse_time(created_at) is None:
-            raise ArtifactFormatError(f"{shown}: created_at {created_at!r} is not ISO-8601")
+            raise ArtifactFormatError(
+                f"{shown}: created_at {created_at!r} is not ISO-8601 "
+                "(expected e.g. 2026-01-05T12:00:00, within the years 1-9999 in UTC)"
+            )
     genesis = genesis_of(run_dir)
     genesis_ts = None
     if genesis is not None:
