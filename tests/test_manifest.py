@@ -117,20 +117,23 @@ REJECTED: list[tuple[str, Mutation, type[Exception], str]] = [
         "allocation-typo",
         put((*ALLOC, "max_wieght"), 0.5),
         ManifestError,
-        r"meta_a\.meta_allocation: unknown key 'max_wieght'; allowed keys: .*max_weight",
+        r"meta_a\.meta_allocation: unknown key 'max_wieght' \(did you mean 'max_weight'\?\); "
+        r"allowed keys: .*max_weight",
     ),
     (
         "health-typo",
         put((*HEALTH, "min_sleeve"), 2),
         ManifestError,
-        r"meta_a\.health: unknown key 'min_sleeve'; allowed keys: min_sleeves, "
+        r"meta_a\.health: unknown key 'min_sleeve' \(did you mean 'min_sleeves'\?\); "
+        r"allowed keys: min_sleeves, "
         r"min_success_ratio, require_ledger",
     ),
     (
         "calendar-typo",
         put((*CAL, "alignmnet"), "compound"),
         ManifestError,
-        r"meta_a\.calendar: unknown key 'alignmnet'; allowed keys: alignment",
+        r"meta_a\.calendar: unknown key 'alignmnet' \(did you mean 'alignment'\?\); "
+        r"allowed keys: alignment",
     ),
     # --- sleeve ids and kinds
     (

@@ -7,6 +7,7 @@ profiles, cycles and depth. Errors name the manifest, the JSON location and the 
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import re
@@ -204,8 +205,10 @@ def _kind(value: object) -> str:
 def _check_keys(body: Mapping[str, Any], allowed: frozenset[str], where: str) -> None:
     unknown = sorted(set(body) - allowed)
     if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(allowed), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ManifestError(
-            f"{where}: unknown key {unknown[0]!r}; allowed keys: {', '.join(sorted(allowed))}"
+            f"{where}: unknown key {unknown[0]!r}{hint}; allowed keys: {', '.join(sorted(allowed))}"
         )
 
 
