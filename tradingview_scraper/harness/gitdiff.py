@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import HarnessError
-from .drift import Drift, compare_documents, compare_text, tolerance_for
+from .drift import Drift, compare_documents, compare_text, render_markdown, tolerance_for
 from .syrupy_ext import GOLDEN_DIR
 
 __all__ = ["GoldenDiff", "diff_revisions"]
@@ -90,13 +90,7 @@ class GoldenDiff:
             lines.append("| --- | --- |")
             lines.extend(f"| `{d.name}` | {d.summary().split(': ', 1)[1]} |" for d in self.drifts)
             lines.append("")
-        for drift in self.drifts:
-            lines.append(f"### `{drift.name}`")
-            lines.append("")
-            lines.append("```diff" if drift.text else "```")
-            lines.extend(drift.lines(limit=200, accept=False)[1:])
-            lines.append("```")
-            lines.append("")
+        lines.append(render_markdown(self.drifts))
         return "\n".join(lines)
 
 
