@@ -14,6 +14,7 @@ from pathlib import Path
 from . import __version__
 from .errors import MetaPipelineError
 from .meta.aggregate import walk
+from .meta.metrics import performance, periods_per_year
 from .pipeline import MetaComputation, compute_meta, run_meta_pipeline
 from .settings import get_settings
 
@@ -76,6 +77,14 @@ def _pct(value: float) -> str:
     return f"{100 * value:6.2f}%"
 
 
+def _maybe_pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.2f}%"
+
+
+def _maybe(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
 def summary_table(computation: MetaComputation) -> str:
     """Sleeve weights per risk profile plus headline figures, as aligned plain text."""
     risks = list(computation.risk_profiles)
@@ -94,11 +103,20 @@ def summary_table(computation: MetaComputation) -> str:
     for risk in risks:
         outcome = computation.outcomes[risk]
         flat = outcome.flat
+        perf = performance(outcome.stream, periods_per_year(outcome.stream.index))
         lines.append(
-            f"{risk}: method {outcome.method}, {outcome.returns.common_days} common days, "
+            f"{risk}: method {outcome.method}, {outcome.returns.common_days} common days; "
+            f"meta ann. return {_maybe_pct(perf.annualized_return)}, "
+            f"vol {_maybe_pct(perf.annualized_vol)}, Sharpe {_maybe(perf.sharpe)}, "
+            f"max drawdown {_maybe_pct(perf.max_drawdown)}; "
             f"{len(flat.assets)} physical assets, net {flat.total_net:.4f}, "
             f"gross {flat.gross:.4f}"
-            + (f", FALLBACK: {outcome.fallback}" if outcome.fallback else "")
+            + (
+                f"; vetoed: {', '.join(s.spec.id for s in outcome.vetoed)}"
+                if outcome.vetoed
+                else ""
+            )
+            + (f"; FALLBACK: {outcome.fallback}" if outcome.fallback else "")
         )
     return "\n".join(lines)
 
