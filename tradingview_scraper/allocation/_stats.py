@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+from scipy.spatial.distance import squareform
 
 from tradingview_scraper import errors
 
@@ -13,6 +14,15 @@ FloatArray = npt.NDArray[np.float64]
 
 ZERO_VARIANCE_RTOL = 1e-15
 """A column whose sample std is at most this times its largest |return| counts as constant."""
+
+_RANGE_SCREEN = 1e-6
+"""Columns whose range exceeds this times their largest |return| are not constant (see
+``check_variance``): their std is above ``1e-6 / sqrt(2 t)`` times the scale, which is far above
+``ZERO_VARIANCE_RTOL`` for any row count below 10**17."""
+
+_SCALE_FLOOR = 1e-100
+"""Below this scale the squared deviations may underflow to a std of 0 (constant after all): such
+columns always get their std computed, as every column did before the screen."""
 
 
 def sample_covariance(x: FloatArray) -> FloatArray:
@@ -61,7 +71,10 @@ def correlation(cov: FloatArray) -> FloatArray:
     std = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     zero = std == 0.0
     safe = np.where(zero, 1.0, std)
-    corr = np.asarray(np.clip(cov / np.outer(safe, safe), -1.0, 1.0), dtype=np.float64)
+    # in place: the same element-wise arithmetic without two more n x n temporaries
+    corr = np.outer(safe, safe)
+    np.divide(cov, corr, out=corr)
+    np.clip(corr, -1.0, 1.0, out=corr)
     corr[zero, :] = 0.0
     corr[:, zero] = 0.0
     np.fill_diagonal(corr, 1.0)
@@ -70,14 +83,43 @@ def correlation(cov: FloatArray) -> FloatArray:
 
 def correlation_distance(corr: FloatArray) -> FloatArray:
     """``sqrt(clip(0.5 * (1 - rho), 0, None))`` with an exact zero diagonal."""
-    dist = np.asarray(np.sqrt(np.clip(0.5 * (1.0 - corr), 0.0, None)), dtype=np.float64)
+    dist = _distance(np.array(corr, dtype=np.float64))
     np.fill_diagonal(dist, 0.0)
     return dist
 
 
+def condensed_correlation_distance(cov: FloatArray) -> FloatArray:
+    """``correlation_distance(correlation(cov))`` in scipy's condensed form (pairs i < j).
+
+    The same element-wise values as ``squareform(correlation_distance(correlation(cov)))``,
+    computed on the n(n-1)/2 pairs only: ``cov_ij / (std_i * std_j)``, clipped, then the distance.
+    """
+    std = np.sqrt(np.clip(np.diag(cov), 0.0, None))
+    if (std == 0.0).any():  # the correlation's zero rows and columns: take the long way
+        return _pairs(correlation_distance(correlation(cov)))
+    rho = _pairs(cov)
+    np.divide(rho, _pairs(np.outer(std, std)), out=rho)
+    np.clip(rho, -1.0, 1.0, out=rho)
+    return _distance(rho)
+
+
+def _pairs(square: FloatArray) -> FloatArray:
+    """The upper triangle of a square matrix, row by row (a new array)."""
+    return np.asarray(squareform(square, force="tovector", checks=False), dtype=np.float64)
+
+
+def _distance(rho: FloatArray) -> FloatArray:
+    """``sqrt(clip(0.5 * (1 - rho), 0, None))`` element-wise, overwriting ``rho``."""
+    np.subtract(1.0, rho, out=rho)
+    np.multiply(0.5, rho, out=rho)
+    np.clip(rho, 0.0, None, out=rho)
+    np.sqrt(rho, out=rho)
+    return rho
+
+
 def check_finite_returns(names: Sequence[str], x: FloatArray) -> None:
     """Raise ReturnsDataError naming the sleeves with NaN or infinite returns."""
-    finite = [bool(np.isfinite(x[:, j]).all()) for j in range(x.shape[1])]
+    finite: list[bool] = np.asarray(np.isfinite(x).all(axis=0)).tolist()
     bad = [name for name, ok in zip(names, finite, strict=True) if not ok]
     if bad:
         raise errors.ReturnsDataError(
@@ -87,10 +129,22 @@ def check_finite_returns(names: Sequence[str], x: FloatArray) -> None:
 
 
 def check_variance(names: Sequence[str], x: FloatArray, method: str) -> None:
-    """Raise ReturnsDataError naming the sleeves whose returns are constant over the rows."""
-    std = np.std(x, axis=0, ddof=1)
-    scale = np.max(np.abs(x), axis=0)
-    flat = std <= ZERO_VARIANCE_RTOL * scale
+    """Raise ReturnsDataError naming the sleeves whose returns are constant over the rows.
+
+    A column is constant when its sample std is at most ``ZERO_VARIANCE_RTOL`` times its largest
+    |return|. The std is only computed when some column could pass that test: ``t`` values
+    spanning a range ``d`` have a sample std of at least ``d / sqrt(2 (t - 1))``, so a column whose
+    range exceeds ``_RANGE_SCREEN`` times its scale (many orders of magnitude above the tolerance)
+    cannot be constant, unless its values are so small that the squares underflow (see
+    ``_SCALE_FLOOR``). The verdicts are those of computing the std of every column.
+    """
+    high, low = x.max(axis=0), x.min(axis=0)
+    scale = np.maximum(high, -low)  # max |x| per column
+    varying = (high - low > _RANGE_SCREEN * scale) & (scale > _SCALE_FLOOR)
+    if varying.all():
+        return
+    # the full computation, as before the screen (a column subset could reduce in another order)
+    flat = np.std(x, axis=0, ddof=1) <= ZERO_VARIANCE_RTOL * scale
     bad = [name for name, is_flat in zip(names, flat, strict=True) if is_flat]
     if len(bad) == 1:
         raise errors.ReturnsDataError(
@@ -106,7 +160,7 @@ def check_variance(names: Sequence[str], x: FloatArray, method: str) -> None:
 
 def check_finite_covariance(names: Sequence[str], cov: FloatArray) -> None:
     """Raise ReturnsDataError when the covariance has non-finite entries (overflow)."""
-    ok = [bool(np.isfinite(cov[:, j]).all()) for j in range(cov.shape[1])]
+    ok: list[bool] = np.asarray(np.isfinite(cov).all(axis=0)).tolist()
     if not all(ok):
         bad = [name for name, good in zip(names, ok, strict=True) if not good]
         raise errors.ReturnsDataError(

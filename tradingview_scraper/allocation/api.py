@@ -68,11 +68,12 @@ def allocate(
     check_feasible(names, lower, upper, where="allocate()")
     lo = np.array([float(v) for v in lower], dtype=np.float64)
     hi = np.array([float(v) for v in upper], dtype=np.float64)
-    # One memory layout whatever built the frame: BLAS rounding depends on it.
-    x = np.ascontiguousarray(returns.to_numpy(dtype=np.float64, copy=True))
+    # One memory layout whatever built the frame: BLAS rounding depends on it. Nothing below
+    # writes into ``x``, so a C-ordered frame is not copied at all and any other is copied once.
+    x = np.ascontiguousarray(returns.to_numpy(dtype=np.float64))
     _stats.check_finite_returns(names, x)
     cov = _covariance(names, x, canonical, covariance)
-    tree = build_tree(names, _stats.correlation(cov), linkage) if len(names) >= 2 else None
+    tree = build_tree(names, cov, linkage) if len(names) >= 2 else None
 
     if len(names) == 1:
         one = np.ones(1)

@@ -25,9 +25,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy.cluster.hierarchy import leaves_list
 from scipy.cluster.hierarchy import linkage as scipy_linkage
-from scipy.spatial.distance import squareform
 
-from tradingview_scraper.allocation._stats import correlation_distance
+from tradingview_scraper.allocation._stats import condensed_correlation_distance
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -92,10 +91,10 @@ class ClusterTree:
         return nodes[-1]
 
 
-def build_tree(names: Sequence[str], corr: FloatArray, method: str) -> ClusterTree:
-    """Cluster ``names`` (n >= 2) by the correlation distance of ``corr`` with ``method``."""
-    dist = correlation_distance(corr)
-    z = np.asarray(scipy_linkage(squareform(dist, checks=False), method=method), dtype=np.float64)
+def build_tree(names: Sequence[str], cov: FloatArray, method: str) -> ClusterTree:
+    """Cluster ``names`` (n >= 2) by the correlation distance of ``cov`` with ``method``."""
+    condensed = condensed_correlation_distance(cov)
+    z = np.asarray(scipy_linkage(condensed, method=method), dtype=np.float64)
     order = leaves_list(z)
     names = tuple(names)
     return ClusterTree(
