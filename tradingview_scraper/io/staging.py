@@ -41,21 +41,29 @@ def staged_folder(final: Path, *, overwrite: bool, shown: str) -> Iterator[Path]
         )
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{final.name}-", dir=final.parent))
+    appeared = OverwriteRefusedError(
+        f"{shown}: meta run folder appeared while the run was computing; "
+        "pass --overwrite to replace it"
+    )
     try:
         yield staging
         os.chmod(staging, 0o755)
         if final.exists():
             if not overwrite:
-                raise OverwriteRefusedError(
-                    f"{shown}: meta run folder appeared while the run was computing; "
-                    "pass --overwrite to replace it"
-                )
+                raise appeared
             trash = Path(tempfile.mkdtemp(prefix=f".trash-{final.name}-", dir=final.parent))
             os.replace(final, trash / final.name)
             os.replace(staging, final)
             shutil.rmtree(trash, ignore_errors=True)
         else:
-            os.replace(staging, final)
+            try:
+                os.replace(staging, final)
+            except OSError:
+                # a concurrent run moved its folder into place after the check above: renaming
+                # onto a non-empty folder fails (ENOTEMPTY/EEXIST) and leaves that run intact
+                if not final.exists():
+                    raise
+                raise appeared from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
