@@ -50,12 +50,16 @@ class Settings:
         artifact names the file the pipeline chose; its resolved form serves a path that reaches
         the workspace through another name (the workspace itself behind a symlink).
         """
-        for candidate in (Path(os.path.abspath(path)), path.resolve()):
-            try:
-                return candidate.relative_to(self.workspace).as_posix()
-            except ValueError:
-                continue
-        return path.as_posix()
+        # the resolved form is only computed when the path as named is not inside (it costs a
+        # system call per path component)
+        try:
+            return Path(os.path.abspath(path)).relative_to(self.workspace).as_posix()
+        except ValueError:
+            pass
+        try:
+            return path.resolve().relative_to(self.workspace).as_posix()
+        except ValueError:
+            return path.as_posix()
 
 
 _override: ContextVar[Settings | None] = ContextVar("tv_settings_override", default=None)

@@ -18,7 +18,7 @@ from ..errors import MissingArtifactError
 from ..settings import Settings
 from .ledger import read_ledger
 from .paths import inside_workspace
-from .runs import RunHeader, read_run_header, resolve_run
+from .runs import RunHeader, read_run_header, resolve_run, scan_runs
 from .safe_pickle import load_returns_pickle
 from .weights import WeightsDocument, load_weights_document
 
@@ -53,6 +53,8 @@ class InputReader:
         self._returns: dict[Path, pd.Series] = {}
         self._weights: dict[tuple[Path, str], SleeveWeights] = {}
         self._weight_docs: dict[Path, WeightsDocument] = {}
+        self._scanned: tuple[RunHeader, ...] | None = None
+        self._listings: dict[Path, list[str]] = {}
 
     def shown(self, path: Path) -> str:
         return self.settings.relative(path)
@@ -78,19 +80,29 @@ class InputReader:
             self._headers[run_dir] = read_run_header(self.settings, run_dir, self._genesis)
         return self._headers[run_dir]
 
+    def _scan(self) -> tuple[RunHeader, ...]:
+        """Headers of every run folder, scanned once per reader."""
+        if self._scanned is None:
+            self._scanned = tuple(self.header(p) for p in scan_runs(self.settings))
+        return self._scanned
+
     def run_for(self, sleeve: SleeveSpec) -> RunInfo:
         """The run an atomic sleeve uses (pinned, else newest of its profile)."""
         assert sleeve.profile is not None
         key = (sleeve.profile, sleeve.run_id)
         if key not in self._runs:
-            self._runs[key] = resolve_run(self.settings, sleeve, self.header)
+            self._runs[key] = resolve_run(self.settings, sleeve, self.header, self._scan)
         run = self._runs[key]
         return run
 
     def returns_file(self, run: RunInfo, sleeve: SleeveSpec, risk_profile: str) -> Path:
         """The sleeve's ``data/returns/*_<risk>.pkl`` (engine/simulator pins applied)."""
         folder = run.path / "data" / "returns"
-        names = [p.name for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+        if folder not in self._listings:  # listed once per run, not once per risk profile
+            self._listings[folder] = (
+                [p.name for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
+            )
+        names = self._listings[folder]
         found = returns_candidates(names, risk_profile)
         matching = [
             name

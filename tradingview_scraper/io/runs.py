@@ -9,7 +9,7 @@ alone never decide.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -115,10 +115,13 @@ def resolve_run(
     settings: Settings,
     sleeve: SleeveSpec,
     header_of: Callable[[Path], RunHeader],
+    scanned: Callable[[], Sequence[RunHeader]] | None = None,
 ) -> RunInfo:
     """The run an atomic sleeve uses: its pinned run, else the newest run of its profile.
 
-    ``header_of(run_dir)`` reads (and may memoize) a run folder's header.
+    ``header_of(run_dir)`` reads (and may memoize) a run folder's header. ``scanned()``, when
+    given, returns the headers of ``scan_runs(settings)`` (a memoized scan: one per pipeline run
+    instead of one per sleeve, which made resolving N sleeves cost N x N file-system calls).
     """
     assert sleeve.profile is not None
     runs_shown = settings.relative(settings.runs_dir)
@@ -137,7 +140,7 @@ def resolve_run(
                 f"profile {header.profile!r}, not {sleeve.profile!r}"
             )
         return _info(header, "pinned")
-    headers = [header_of(p) for p in scan_runs(settings)]
+    headers = scanned() if scanned is not None else [header_of(p) for p in scan_runs(settings)]
     candidates = [h for h in headers if h.profile == sleeve.profile]
     if not candidates:
         raise MissingArtifactError(
