@@ -229,10 +229,14 @@ def test_run_refuses_to_overwrite_unless_asked(
     first = snapshot(folder)
     assert "reports/meta_portfolio_report.md" in first
     assert "data/portfolio_optimized_meta_meta_two_hrp.json" in first
-    # the input workspace is untouched: only the new run folder was added
+    # the input workspace is untouched: only the new run folder (and the lakehouse's
+    # return-matrix cache, which is scratch space) was added
     after = snapshot(ws)
     assert {k: v for k, v in after.items() if k in before} == before
-    assert all(k.startswith(f"{RUNS.as_posix()}/r1") for k in set(after) - set(before))
+    added = set(after) - set(before)
+    scratch = ("data/lakehouse", "data/lakehouse/.cache")
+    assert all(k.startswith((f"{RUNS.as_posix()}/r1", *scratch)) for k in added)
+    assert any(k.startswith("data/lakehouse/.cache/meta_returns/") for k in added)
 
     assert run(ws, "--run-id", "r1") == 3
     out, err = capsys.readouterr()

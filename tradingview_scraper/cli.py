@@ -63,6 +63,11 @@ def _common(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="comma-separated (default: the profile's meta_allocation.risk_profiles)",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not use the return-matrix cache in data/lakehouse/.cache (neither read nor write)",
+    )
 
 
 def _progress(enabled: bool) -> Callable[[str], None]:
@@ -130,6 +135,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         run_id=args.run_id,
         overwrite=args.overwrite,
         progress=_progress(sys.stderr.isatty()),
+        use_cache=not args.no_cache,
     )
     print(f"meta run folder: {result.run_dir}")
     print(f"report: {result.run_dir / 'reports' / 'meta_portfolio_report.md'}")
@@ -140,7 +146,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     settings = get_settings(args.workspace)
     computation = compute_meta(
-        settings, args.profile, args.risk_profiles, progress=_progress(sys.stderr.isatty())
+        settings,
+        args.profile,
+        args.risk_profiles,
+        progress=_progress(sys.stderr.isatty()),
+        use_cache=not args.no_cache,  # read only: validate writes nothing, the cache included
     )
     print(
         f"ok: {computation.profile.name} is valid "

@@ -14,17 +14,21 @@ run succeeded.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import io
 import pickle
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+import pandas as pd
 
 from .allocation import allocate
 from .clock import now_utc
 from .contracts import Manifest, MetaProfile
 from .errors import OverwriteRefusedError
+from .io import cache
 from .io.audit import AuditLog
 from .io.jsonio import canonical_json
 from .io.reader import InputReader
@@ -40,6 +44,7 @@ from .meta.artifacts import (
 )
 from .meta.loader import load_inputs
 from .meta.report import render_report
+from .meta.returns import MetaReturns
 from .settings import Settings
 
 __all__ = [
@@ -69,6 +74,8 @@ class MetaComputation:
     risk_profiles: tuple[str, ...]
     outcomes: Mapping[str, MetaOutcome]  # risk profile -> root outcome
     reader: InputReader
+    cache_hits: tuple[str, ...] = ()  # "<risk>/<meta profile>" whose matrix came from the cache
+    cache_pending: Mapping[str, MetaReturns] = field(default_factory=dict)  # key -> matrix to store
 
 
 def compute_meta(
@@ -78,8 +85,16 @@ def compute_meta(
     *,
     allocator: Allocator = allocate,
     progress: Progress = _quiet,
+    use_cache: bool = True,
 ) -> MetaComputation:
-    """Resolve, load, align, allocate and flatten every risk profile, in memory."""
+    """Resolve, load, align, allocate and flatten every risk profile, in memory.
+
+    With ``use_cache``, meta return matrices whose inputs hash to a cached key are read from
+    ``<lakehouse>/.cache`` (``io.cache``) instead of being rebuilt; nothing is written here: the
+    matrices that were computed are returned in ``cache_pending`` for ``run_meta_pipeline`` to
+    store. The cache is used with the package's allocator only (or a wrapper of it that declares
+    ``__wrapped__``): a nested branch's column depends on the allocator's weights.
+    """
     manifest = load_manifest(
         settings.manifest_path, display=settings.relative(settings.manifest_path)
     )
@@ -88,11 +103,28 @@ def compute_meta(
     risks = tuple(risk_profiles) if risk_profiles else profile.allocation.risk_profiles
     reader = InputReader(settings)
     outcomes: dict[str, MetaOutcome] = {}
+    cacheable = use_cache and inspect.unwrap(allocator) is allocate
+    hits: list[str] = []
+    pending: dict[str, MetaReturns] = {}
     for risk in risks:
         progress(f"[{risk}] resolve: runs, ledgers and health of {len(tree)} meta profile(s)")
         inputs = load_inputs(reader, manifest, profile, risk, progress)
+        keys = cache.matrix_keys(inputs, reader.digests.__getitem__) if cacheable else {}
+        aligned: dict[str, MetaReturns] = {}
+        for name, key in keys.items():
+            found = cache.load_matrix(settings.lakehouse_dir, key)
+            if found is not None:
+                aligned[name] = found
+        if keys:
+            progress(f"[{risk}] cache: {len(aligned)} of {len(keys)} return matrices reused")
         progress(f"[{risk}] returns + optimize + flatten")
-        outcomes[risk] = build_meta(inputs, allocator)
+        outcomes[risk] = build_meta(inputs, allocator, aligned=aligned)
+        for node in walk(outcomes[risk]):
+            name = node.profile.name
+            if name in aligned and node.returns is aligned[name]:
+                hits.append(f"{risk}/{name}")
+            elif name in keys:
+                pending[keys[name]] = node.returns
     return MetaComputation(
         settings=settings,
         manifest=manifest,
@@ -101,6 +133,8 @@ def compute_meta(
         risk_profiles=risks,
         outcomes=outcomes,
         reader=reader,
+        cache_hits=tuple(hits),
+        cache_pending=pending,
     )
 
 
@@ -135,13 +169,22 @@ def run_meta_pipeline(
     allocator: Allocator = allocate,
     environ: Mapping[str, str] | None = None,
     progress: Progress = _quiet,
+    use_cache: bool = True,
 ) -> MetaRun:
-    """The canonical runner: compute everything, then write the meta run folder atomically."""
+    """The canonical runner: compute everything, then write the meta run folder atomically.
+
+    ``use_cache=False`` neither reads nor writes the return-matrix cache (``--no-cache``).
+    """
     when = now_utc(environ)
     if run_id is not None:
         run_id = check_run_id(run_id, where="--run-id")
     computation = compute_meta(
-        settings, profile_name, risk_profiles, allocator=allocator, progress=progress
+        settings,
+        profile_name,
+        risk_profiles,
+        allocator=allocator,
+        progress=progress,
+        use_cache=use_cache,
     )
     meta_run_id = run_id or default_run_id(computation.profile.name, when)
     final = settings.runs_dir / meta_run_id
@@ -156,6 +199,11 @@ def run_meta_pipeline(
     with staged_folder(final, overwrite=overwrite, shown=shown) as staging:
         for name in sorted(files):
             write_bytes(staging / name, files[name])
+    for key, matrix in computation.cache_pending.items():
+        try:
+            cache.store_matrix(settings.lakehouse_dir, key, matrix)
+        except OSError as exc:  # the cache is scratch: a read-only lakehouse costs speed only
+            progress(f"cache: not stored ({exc})")
     return MetaRun(meta_run_id, final, computation, tuple(sorted(files)))
 
 
@@ -190,6 +238,22 @@ def render_run(computation: MetaComputation, meta_run_id: str, ts: str) -> dict[
     return files
 
 
+def returns_pickle(frame: pd.DataFrame) -> bytes:
+    """The pickle of a meta return matrix, as a function of its contents only.
+
+    A pickled DatetimeIndex carries the attributes pandas cached on it (its unit, ...), which
+    depend on what happened to touch the index before (a calendar join, a report figure, the
+    cache skipping a join). The matrix is pickled with a freshly built, equal index instead.
+    """
+    index = pd.DatetimeIndex(frame.index)
+    fresh = pd.DatetimeIndex(index.to_numpy(copy=True), name=index.name)
+    if index.freq is not None:
+        fresh = pd.DatetimeIndex(fresh, freq=index.freq)
+    buffer = io.BytesIO()
+    pickle.dump(frame.set_axis(fresh, axis=0), buffer, protocol=4)
+    return buffer.getvalue()
+
+
 def _render_node(
     node: MetaOutcome,
     meta_run_id: str,
@@ -209,9 +273,7 @@ def _render_node(
     }
     for family, document in documents.items():
         files[f"data/{names[family]}"] = canonical_json(document).encode("utf-8")
-    buffer = io.BytesIO()
-    pickle.dump(node.returns.frame, buffer, protocol=4)
-    files[f"data/{names['returns']}"] = buffer.getvalue()
+    files[f"data/{names['returns']}"] = returns_pickle(node.returns.frame)
     step = {"meta_profile": node.profile.name, "risk_profile": node.risk_profile}
     audit.add(
         "action",

@@ -1,11 +1,13 @@
 """``InputReader``: the one object that reads sleeve inputs during a pipeline run.
 
 Every file is read and parsed at most once per reader, however many risk profiles and nesting
-branches use it; ``reads`` counts the reads so tests can prove it.
+branches use it; ``reads`` counts the reads so tests can prove it. The sha256 of every returns
+pickle is taken from the same bytes (``digests``; the meta return matrix cache keys on them).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,7 +21,7 @@ from ..settings import Settings
 from .ledger import read_ledger
 from .paths import inside_workspace
 from .runs import RunHeader, read_run_header, resolve_run, scan_runs
-from .safe_pickle import load_returns_pickle
+from .safe_pickle import read_returns_pickle
 from .weights import WeightsDocument, load_weights_document
 
 __all__ = ["InputReader", "returns_candidates"]
@@ -47,6 +49,7 @@ class InputReader:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.reads: Counter[str] = Counter()
+        self.digests: dict[str, str] = {}  # shown path of a returns pickle -> sha256 of its bytes
         self._headers: dict[Path, RunHeader] = {}
         self._ledgers: dict[Path, Ledger | None] = {}
         self._runs: dict[tuple[str, str | None], RunInfo] = {}
@@ -126,8 +129,11 @@ class InputReader:
         """The raw return series of a pickle (validated by the safe unpickler)."""
         if path not in self._returns:
             safe = inside_workspace(self.settings, path)
-            self.reads[self.shown(path)] += 1
-            self._returns[path] = load_returns_pickle(safe, display=self.shown(path))
+            shown = self.shown(path)
+            self.reads[shown] += 1
+            series, data = read_returns_pickle(safe, display=shown)
+            self.digests[shown] = hashlib.sha256(data).hexdigest()
+            self._returns[path] = series
         return self._returns[path]
 
     def weights(self, run: RunInfo, risk_profile: str) -> SleeveWeights:

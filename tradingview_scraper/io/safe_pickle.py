@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..errors import ArtifactFormatError, MissingArtifactError, UnsafeArtifactError
 
-__all__ = ["ALLOWED_GLOBALS", "load_returns_pickle"]
+__all__ = ["ALLOWED_GLOBALS", "load_returns_pickle", "read_returns_pickle"]
 
 # How this list was derived: Series and DataFrames of float64, int, float32, bool, object and
 # string values (all of which must load so that the dtype check below can name them), nullable
@@ -183,7 +183,7 @@ class _SafeUnpickler(pickle.Unpickler):
         raise _RefusedError("uses a persistent id")
 
 
-def _unpickle(path: Path, display: str) -> object:
+def _unpickle(path: Path, display: str) -> tuple[object, bytes]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -191,7 +191,7 @@ def _unpickle(path: Path, display: str) -> object:
     except IsADirectoryError:
         raise ArtifactFormatError(f"{display}: is a directory, expected a pickle file") from None
     try:
-        return _SafeUnpickler(io.BytesIO(data)).load()
+        return _SafeUnpickler(io.BytesIO(data)).load(), data
     except _RefusedError as exc:
         raise UnsafeArtifactError(
             f"{display}: refused to load pickle: it {exc}, which is not pandas/numpy data "
@@ -214,7 +214,12 @@ def load_returns_pickle(path: Path, *, display: str) -> pd.Series:
     Accepts a Series or a 1-column DataFrame (its column) of float or integer values; ``display``
     is the workspace-relative path used in error messages.
     """
-    obj = _unpickle(path, display)
+    return read_returns_pickle(path, display=display)[0]
+
+
+def read_returns_pickle(path: Path, *, display: str) -> tuple[pd.Series, bytes]:
+    """``load_returns_pickle`` plus the file's bytes (to hash them without reading it twice)."""
+    obj, data = _unpickle(path, display)
     expected = "expected a Series or a 1-column DataFrame"
     if isinstance(obj, pd.DataFrame):
         columns = obj.shape[1]
@@ -234,4 +239,4 @@ def load_returns_pickle(path: Path, *, display: str) -> pd.Series:
         )
     if dtype != "float64":
         series = series.astype("float64")
-    return series
+    return series, data

@@ -121,56 +121,58 @@ def build_meta(
     *,
     nested: bool = False,
     memo: dict[str, MetaOutcome] | None = None,
+    aligned: Mapping[str, MetaReturns] | None = None,
 ) -> MetaOutcome:
-    """Compute a meta profile (and its nested branches) for ``inputs.risk_profile``."""
+    """Compute a meta profile (and its nested branches) for ``inputs.risk_profile``.
+
+    ``aligned`` maps meta profile names to return matrices computed earlier from the same inputs
+    (the cache): such a profile skips stream normalization and calendar alignment.
+    """
     memo = {} if memo is None else memo
+    aligned = {} if aligned is None else aligned
     profile, risk = inputs.profile, inputs.risk_profile
     where = f"profiles.{profile.name} ({risk})"
     branches: dict[str, MetaOutcome] = {}
     for sleeve_id, sub in inputs.branches.items():
         name = sub.profile.name
         if name not in memo:
-            memo[name] = build_meta(sub, allocator, nested=True, memo=memo)
+            memo[name] = build_meta(sub, allocator, nested=True, memo=memo, aligned=aligned)
         branches[sleeve_id] = memo[name]
 
-    streams: list[SleeveStream] = []
-    vetoed: list[SleeveSpec] = []
-    for spec in profile.sleeves:
-        if spec.kind == "meta":
-            branch = branches[spec.id]
-            streams.append(
-                SleeveStream(
-                    sleeve_id=spec.id,
-                    series=branch.stream.rename(spec.id),
-                    source=f"meta:{branch.profile.name}",
-                    raw_rows=len(branch.stream),
-                    nan_dropped=0,
-                    clipped=0,
-                )
-            )
-            continue
-        atom = inputs.atoms[spec.id]
-        if not atom.health.healthy:
-            vetoed.append(spec)
-            continue
-        assert atom.raw is not None and atom.returns_file is not None
-        streams.append(normalize_stream(spec.id, atom.raw, atom.returns_file))
+    vetoed = [
+        spec
+        for spec in profile.sleeves
+        if spec.kind != "meta" and not inputs.atoms[spec.id].health.healthy
+    ]
+    vetoed_ids = {spec.id for spec in vetoed}
+    included = [spec.id for spec in profile.sleeves if spec.id not in vetoed_ids]
+    cached = aligned.get(profile.name)
+    if cached is not None and list(cached.frame.columns) != included:
+        cached = None  # not the matrix of these sleeves: compute it
+    streams = (
+        []
+        if cached is not None
+        else [_stream(spec, inputs, branches) for spec in profile.sleeves if spec.id in included]
+    )
 
-    if len(streams) < profile.health.min_sleeves:
+    if len(included) < profile.health.min_sleeves:
         detail = "; ".join(f"{s.id}: {inputs.atoms[s.id].health.reason}" for s in vetoed)
         raise HealthVetoError(
-            f"{where}: only {len(streams)} sleeve(s) passed the health guardrail, fewer than "
+            f"{where}: only {len(included)} sleeve(s) passed the health guardrail, fewer than "
             f"min_sleeves {profile.health.min_sleeves}; vetoed: {detail}"
         )
 
     method = profile.allocation.allocator_for(risk)
     assert method is not None  # checked by manifest.profile_tree
     min_obs = None if method == "equal_weight" else profile.allocation.min_observations
-    returns = align(streams, profile.calendar.alignment, min_observations=min_obs, where=where)
+    returns = (
+        cached
+        if cached is not None
+        else align(streams, profile.calendar.alignment, min_observations=min_obs, where=where)
+    )
     if method != "equal_weight" and len(returns.frame) < 2:
         raise CalendarError(f"{where}: {len(returns.frame)} common date(s); need at least 2")
 
-    included = [s.sleeve_id for s in streams]
     specs = {s.id: s for s in profile.sleeves}
     lower = [profile.bounds_for(specs[i]).lo for i in included]
     upper = [profile.bounds_for(specs[i]).hi for i in included]
@@ -251,6 +253,25 @@ def build_meta(
         branches=branches,
         fallback=fallback,
     )
+
+
+def _stream(
+    spec: SleeveSpec, inputs: MetaInputs, branches: Mapping[str, MetaOutcome]
+) -> SleeveStream:
+    """The normalized stream of an included sleeve (a branch's stream for a nested one)."""
+    if spec.kind == "meta":
+        branch = branches[spec.id]
+        return SleeveStream(
+            sleeve_id=spec.id,
+            series=branch.stream.rename(spec.id),
+            source=f"meta:{branch.profile.name}",
+            raw_rows=len(branch.stream),
+            nan_dropped=0,
+            clipped=0,
+        )
+    atom = inputs.atoms[spec.id]
+    assert atom.raw is not None and atom.returns_file is not None
+    return normalize_stream(spec.id, atom.raw, atom.returns_file)
 
 
 def walk(outcome: MetaOutcome) -> Sequence[MetaOutcome]:
