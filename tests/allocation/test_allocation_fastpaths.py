@@ -97,3 +97,22 @@ def test_variance_screen_gives_the_verdicts_of_the_full_std(scale: float) -> Non
         shown = ", ".join(repr(names[j]) for j in flat)
         with pytest.raises(errors.ReturnsDataError, match=shown):
             _stats.check_variance(names, x, "hrp")
+
+
+@pytest.mark.parametrize(("rows", "n"), [(2520, 300), (60, 7), (3, 2), (2, 5), (100, 1)])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_sample_covariance_is_np_cov_of_the_c_ordered_copy(rows: int, n: int, order: str) -> None:
+    x = np.random.default_rng(rows + n).normal(size=(rows, n)) * 0.01
+    laid_out = np.array(x, order=order)
+    expected = np.atleast_2d(np.cov(np.ascontiguousarray(laid_out), rowvar=False))
+    got = _stats.sample_covariance(laid_out)
+    assert got.shape == expected.shape and got.tobytes() == expected.tobytes()
+
+
+def test_finiteness_from_the_extremes_names_the_same_sleeves() -> None:
+    x = np.random.default_rng(1).normal(size=(30, 5))
+    x[3, 1], x[7, 2], x[9, 4] = np.nan, np.inf, -np.inf
+    names = ["a", "b", "c", "d", "e"]
+    for extremes in (None, _stats.column_extremes(x)):
+        with pytest.raises(errors.ReturnsDataError, match=r"sleeve\(s\) 'b', 'c', 'e';"):
+            _stats.check_finite_returns(names, x, extremes)

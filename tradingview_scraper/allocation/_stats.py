@@ -26,8 +26,21 @@ columns always get their std computed, as every column did before the screen."""
 
 
 def sample_covariance(x: FloatArray) -> FloatArray:
-    """Sample covariance (ddof 1) of the columns of ``x``: ``np.cov(x, rowvar=False)``."""
-    return np.atleast_2d(np.asarray(np.cov(x, rowvar=False), dtype=np.float64))
+    """Sample covariance (ddof 1) of the columns of ``x``: ``np.cov(x, rowvar=False)``.
+
+    The bits are those of ``np.cov`` of ``x`` copied into C order, whatever the layout of ``x``
+    (BLAS rounds differently for other layouts): its arithmetic is written out here so that
+    this copy is its only copy of the data (``np.cov`` copies its input once more).
+    """
+    rows = np.array(x, dtype=np.float64, order="C", copy=True)  # (T, n), C order
+    if rows.ndim != 2 or rows.shape[0] < 2:
+        return np.atleast_2d(np.asarray(np.cov(rows, rowvar=False), dtype=np.float64))
+    data = rows.T  # np.cov(rowvar=False): variables in rows, an F-ordered view
+    mean = np.average(data, axis=1)
+    data -= mean[:, None]
+    cov = np.dot(data, data.T.conj())
+    cov *= np.true_divide(1, data.shape[1] - 1)
+    return np.atleast_2d(np.asarray(cov.squeeze(), dtype=np.float64))
 
 
 def ledoit_wolf(x: FloatArray) -> tuple[FloatArray, float]:
@@ -60,9 +73,12 @@ def ledoit_wolf(x: FloatArray) -> tuple[FloatArray, float]:
 
 
 def estimate_covariance(x: FloatArray, kind: str) -> FloatArray:
-    """The covariance ``kind`` ("sample" or "ledoit_wolf") of the columns of ``x`` (>= 2 rows)."""
+    """The covariance ``kind`` ("sample" or "ledoit_wolf") of the columns of ``x`` (>= 2 rows).
+
+    Either is computed from ``x`` in C order, whatever its layout (the bits depend on it).
+    """
     if kind == "ledoit_wolf":
-        return ledoit_wolf(x)[0]
+        return ledoit_wolf(np.ascontiguousarray(x))[0]
     return sample_covariance(x)
 
 
@@ -99,7 +115,8 @@ def condensed_correlation_distance(cov: FloatArray) -> FloatArray:
         return _pairs(correlation_distance(correlation(cov)))
     rho = _pairs(cov)
     np.divide(rho, _pairs(np.outer(std, std)), out=rho)
-    np.clip(rho, -1.0, 1.0, out=rho)
+    np.maximum(rho, -1.0, out=rho)  # np.clip(rho, -1, 1): the same values (NaN stays NaN)
+    np.minimum(rho, 1.0, out=rho)
     return _distance(rho)
 
 
@@ -112,14 +129,32 @@ def _distance(rho: FloatArray) -> FloatArray:
     """``sqrt(clip(0.5 * (1 - rho), 0, None))`` element-wise, overwriting ``rho``."""
     np.subtract(1.0, rho, out=rho)
     np.multiply(0.5, rho, out=rho)
-    np.clip(rho, 0.0, None, out=rho)
+    np.maximum(rho, 0.0, out=rho)  # np.clip(rho, 0, None): the same values (NaN stays NaN)
     np.sqrt(rho, out=rho)
     return rho
 
 
-def check_finite_returns(names: Sequence[str], x: FloatArray) -> None:
-    """Raise ReturnsDataError naming the sleeves with NaN or infinite returns."""
-    finite: list[bool] = np.asarray(np.isfinite(x).all(axis=0)).tolist()
+Extremes = tuple[FloatArray, FloatArray]
+
+
+def column_extremes(x: FloatArray) -> Extremes:
+    """``(max, min)`` of every column (NaN where a column holds a NaN); one pass each."""
+    return x.max(axis=0), x.min(axis=0)
+
+
+def check_finite_returns(
+    names: Sequence[str], x: FloatArray, extremes: Extremes | None = None
+) -> None:
+    """Raise ReturnsDataError naming the sleeves with NaN or infinite returns.
+
+    With the columns' ``extremes`` given, a column is finite iff its max and min are (a NaN
+    propagates into both; an infinity is the max or the min): no further pass over ``x``.
+    """
+    if extremes is not None:
+        ok = np.asarray(np.isfinite(extremes[0]) & np.isfinite(extremes[1]))
+    else:
+        ok = np.asarray(np.isfinite(x).all(axis=0))
+    finite: list[bool] = ok.tolist()
     bad = [name for name, ok in zip(names, finite, strict=True) if not ok]
     if bad:
         raise errors.ReturnsDataError(
@@ -128,7 +163,9 @@ def check_finite_returns(names: Sequence[str], x: FloatArray) -> None:
         )
 
 
-def check_variance(names: Sequence[str], x: FloatArray, method: str) -> None:
+def check_variance(
+    names: Sequence[str], x: FloatArray, method: str, extremes: Extremes | None = None
+) -> None:
     """Raise ReturnsDataError naming the sleeves whose returns are constant over the rows.
 
     A column is constant when its sample std is at most ``ZERO_VARIANCE_RTOL`` times its largest
@@ -138,13 +175,14 @@ def check_variance(names: Sequence[str], x: FloatArray, method: str) -> None:
     cannot be constant, unless its values are so small that the squares underflow (see
     ``_SCALE_FLOOR``). The verdicts are those of computing the std of every column.
     """
-    high, low = x.max(axis=0), x.min(axis=0)
+    high, low = column_extremes(x) if extremes is None else extremes
     scale = np.maximum(high, -low)  # max |x| per column
     varying = (high - low > _RANGE_SCREEN * scale) & (scale > _SCALE_FLOOR)
     if varying.all():
         return
-    # the full computation, as before the screen (a column subset could reduce in another order)
-    flat = np.std(x, axis=0, ddof=1) <= ZERO_VARIANCE_RTOL * scale
+    # the full computation, as before the screen (a column subset could reduce in another order,
+    # and so could another memory layout)
+    flat = np.std(np.ascontiguousarray(x), axis=0, ddof=1) <= ZERO_VARIANCE_RTOL * scale
     bad = [name for name, is_flat in zip(names, flat, strict=True) if is_flat]
     if len(bad) == 1:
         raise errors.ReturnsDataError(

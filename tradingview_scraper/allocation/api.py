@@ -68,11 +68,13 @@ def allocate(
     check_feasible(names, lower, upper, where="allocate()")
     lo = np.array([float(v) for v in lower], dtype=np.float64)
     hi = np.array([float(v) for v in upper], dtype=np.float64)
-    # One memory layout whatever built the frame: BLAS rounding depends on it. Nothing below
-    # writes into ``x``, so a C-ordered frame is not copied at all and any other is copied once.
-    x = np.ascontiguousarray(returns.to_numpy(dtype=np.float64))
-    _stats.check_finite_returns(names, x)
-    cov = _covariance(names, x, canonical, covariance)
+    # No copy here: the covariance estimators copy ``x`` into C order themselves (one memory
+    # layout whatever built the frame, as BLAS rounding depends on it); the checks below only
+    # read it, with layout-independent results.
+    x = returns.to_numpy(dtype=np.float64)
+    extremes = _stats.column_extremes(x) if x.shape[0] else None
+    _stats.check_finite_returns(names, x, extremes)
+    cov = _covariance(names, x, canonical, covariance, extremes)
     tree = build_tree(names, cov, linkage) if len(names) >= 2 else None
 
     if len(names) == 1:
@@ -106,7 +108,13 @@ def allocate(
     )  # fmt: skip
 
 
-def _covariance(names: tuple[str, ...], x: FloatArray, method: str, kind: str) -> FloatArray:
+def _covariance(
+    names: tuple[str, ...],
+    x: FloatArray,
+    method: str,
+    kind: str,
+    extremes: _stats.Extremes | None = None,
+) -> FloatArray:
     """The covariance ``kind``; zeros for equal weight when fewer than 2 rows exist."""
     rows = x.shape[0]
     if rows < 2:
@@ -117,7 +125,7 @@ def _covariance(names: tuple[str, ...], x: FloatArray, method: str, kind: str) -
         return np.zeros((len(names), len(names)))
     with np.errstate(over="ignore", invalid="ignore"):
         if method != "equal_weight":
-            _stats.check_variance(names, x, method)
+            _stats.check_variance(names, x, method, extremes)
         cov = _stats.estimate_covariance(x, kind)
     _stats.check_finite_covariance(names, cov)
     return cov
