@@ -10,7 +10,11 @@ test are still found and reported as unused.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import importlib.util
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -51,7 +55,7 @@ class _GoldenBase(SingleFileSnapshotExtension):
         path = Path(snapshot_location)
         if path.parent != Path(cls.dirname(test_location=test_location)):
             return False
-        known = getattr(getattr(test_location.item, "module", None), "GOLDEN_SNAPSHOTS", None)
+        known = _golden_snapshots(test_location)
         if known is None:
             return False
         stem = path.name[: -len(cls.file_extension) - 1]
@@ -61,6 +65,37 @@ class _GoldenBase(SingleFileSnapshotExtension):
         if not isinstance(data, str):
             raise TypeError(f"golden data must be normalized text, got {type(data).__name__}")
         return data
+
+
+def _golden_snapshots(test_location: Any) -> frozenset[str] | None:
+    """The ``GOLDEN_SNAPSHOTS`` of the test's module, or None when it declares none.
+
+    Under pytest-xdist the unused goldens are decided on the controller, whose items are
+    rebuilt from the workers' reports without their modules: there the module is found (or
+    loaded) by its file, so orphans are reported there exactly as in a single process.
+    """
+    module = getattr(test_location.item, "module", None)
+    if module is not None:
+        known = getattr(module, "GOLDEN_SNAPSHOTS", None)
+        return None if known is None else frozenset(known)
+    return _golden_snapshots_of_file(str(Path(test_location.filepath).resolve()))
+
+
+@functools.cache
+def _golden_snapshots_of_file(path: str) -> frozenset[str] | None:
+    for module in list(sys.modules.values()):
+        filename = getattr(module, "__file__", None)
+        if filename and str(Path(filename).resolve()) == path:
+            known = getattr(module, "GOLDEN_SNAPSHOTS", None)
+            return None if known is None else frozenset(known)
+    name = f"_golden_module_{hashlib.sha256(path.encode()).hexdigest()[:16]}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    known = getattr(module, "GOLDEN_SNAPSHOTS", None)
+    return None if known is None else frozenset(known)
 
 
 class GoldenJSONExtension(_GoldenBase):
