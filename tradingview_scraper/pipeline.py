@@ -138,13 +138,6 @@ def compute_meta(
     )
 
 
-def workspace_settings(workspace: str | Path | None) -> Settings:
-    """Settings for a CLI ``--workspace`` (environment overrides still apply)."""
-    from .settings import get_settings
-
-    return get_settings(workspace)
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class MetaRun:
     """A finished run: where it was written and what it computed."""
