@@ -152,14 +152,17 @@ def test_tree_to_dict_is_json_and_matches_scipy() -> None:
     assert data["leaf_order"] == list(tree.leaf_order)
     assert data["splits"] == []
 
-    def leaves(node: dict) -> list[str]:
-        if "sleeve" in node:
-            return [node["sleeve"]]
-        return leaves(node["children"][0]) + leaves(node["children"][1])
+    nodes = {node["node"]: node for node in data["nodes"]}
 
-    root = data["root"]
-    assert root["node"] == 12 and root["distance"] == matrix[-1][2]
-    assert leaves(root) == data["leaf_order"]
+    def leaves(ref: dict) -> list[str]:
+        if "sleeve" in ref:
+            return [ref["sleeve"]]
+        left, right = nodes[ref["node"]]["children"]
+        return leaves(left) + leaves(right)
+
+    assert data["root"] == 12 and nodes[12]["distance"] == matrix[-1][2]
+    assert [node["size"] for node in data["nodes"]] == [row[3] for row in matrix]
+    assert leaves({"node": data["root"]}) == data["leaf_order"]
 
 
 def test_hrp_tree_to_dict_lists_splits() -> None:
@@ -178,3 +181,19 @@ def test_one_sleeve_has_no_tree() -> None:
     )
     assert result.tree is None
     assert result.weights.tolist() == [1.0]
+
+
+def test_a_chain_as_deep_as_the_sleeves_serializes() -> None:
+    """One common factor with rising idiosyncratic noise: single linkage absorbs one sleeve per
+    merge, a dendrogram n levels deep; its JSON view stays flat."""
+    from tradingview_scraper.io.jsonio import canonical_json
+
+    rng = np.random.default_rng(0)
+    n, rows = 1000, 120
+    common = rng.normal(0, 0.01, rows)
+    noise = rng.normal(0, 1, (rows, n)) * (0.001 * (1 + 0.01 * np.arange(n)))
+    result = allocate(_frame(common[:, None] + noise), "hrp", lower=[0.0] * n, upper=[1.0] * n)
+    assert result.tree is not None
+    data = result.tree.to_dict()
+    assert [node["size"] for node in data["nodes"]][-3:] == [n - 2, n - 1, n]  # a chain
+    assert canonical_json(data).count("\n") > n

@@ -65,30 +65,37 @@ class ClusterTree:
     splits: tuple[Split, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready view: linkage rows, leaf order, the nested dendrogram and the splits."""
+        """JSON-ready view: linkage rows, leaf order, the dendrogram's nodes and the splits.
+
+        The dendrogram is a flat list of merges, bottom-up (``nodes[-1]`` is the root, whose id
+        is ``root``); each child is ``{"sleeve": id}`` or ``{"node": k}``. It is flat on purpose:
+        a single-linkage chain over n sleeves is n levels deep, too deep for nested JSON.
+        """
         rows = [
             [int(a), int(b), float(d), int(count)]
             for a, b, d, count in self.linkage_matrix.tolist()
         ]
+        n = len(self.names)
+
+        def child(label: int) -> dict[str, Any]:
+            return {"sleeve": self.names[label]} if label < n else {"node": label}
+
+        nodes = [
+            {
+                "node": n + k,
+                "distance": distance,
+                "size": count,
+                "children": [child(int(a)), child(int(b))],
+            }
+            for k, (a, b, distance, count) in enumerate(rows)
+        ]
         return {
             "linkage": {"method": self.linkage_method, "matrix": rows},
             "leaf_order": list(self.leaf_order),
-            "root": self._root(rows),
+            "root": n + len(rows) - 1,
+            "nodes": nodes,
             "splits": [split.to_dict() for split in self.splits],
         }
-
-    def _root(self, rows: list[list[Any]]) -> dict[str, Any]:
-        # Bottom-up over Z (no recursion: a single-linkage chain can be as deep as n).
-        nodes: list[dict[str, Any]] = [{"sleeve": name} for name in self.names]
-        for k, (a, b, distance, _) in enumerate(rows):
-            nodes.append(
-                {
-                    "node": len(self.names) + k,
-                    "distance": distance,
-                    "children": [nodes[a], nodes[b]],
-                }
-            )
-        return nodes[-1]
 
 
 def build_tree(names: Sequence[str], cov: FloatArray, method: str) -> ClusterTree:

@@ -309,15 +309,17 @@ def correlation_section(outcome: MetaOutcome) -> list[str]:
     return table(["sleeve", *names], rows)
 
 
-def _tree_lines(root: Mapping[str, Any]) -> list[str]:
+def _tree_lines(tree: Mapping[str, Any]) -> list[str]:
     # Iterative: a single-linkage chain can be as deep as the number of sleeves.
+    nodes = {node["node"]: node for node in tree["nodes"]}
     lines: list[str] = []
-    stack: list[tuple[Mapping[str, Any], str, str]] = [(root, "", "")]
+    stack: list[tuple[Mapping[str, Any], str, str]] = [({"node": tree["root"]}, "", "")]
     while stack:
-        node, lead, indent = stack.pop()
-        if "sleeve" in node:
-            lines.append(f"{lead}{node['sleeve']}")
+        ref, lead, indent = stack.pop()
+        if "sleeve" in ref:
+            lines.append(f"{lead}{ref['sleeve']}")
             continue
+        node = nodes[ref["node"]]
         lines.append(f"{lead}node {node['node']} (distance {fmt(node['distance'], 'dist')})")
         left, right = node["children"]
         stack.append((right, indent + "└── ", indent + "    "))
@@ -335,7 +337,7 @@ def tree_section(outcome: MetaOutcome) -> list[str]:
         f"sqrt(0.5 * (1 - rho)); leaf order: {', '.join(data['leaf_order'])}.",
         "",
         "```text",
-        *_tree_lines(data["root"]),
+        *_tree_lines(data),
         "```",
     ]
     if data["splits"]:
