@@ -12,28 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-CASES = ("two_sleeves", "calendar_intersect")
+from golden_project import golden_project
 
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
-    # under pytest-xdist the inner pytest would inherit the worker's identity, and syrupy would
-    # then leave the session report (and unused detection) to a controller that does not exist
-    for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
-        monkeypatch.delenv(name, raising=False)
-    root = pytester.path
-    (root / "pyproject.toml").write_text(
-        "[tool.pytest.ini_options]\ntruncation_limit_lines = 0\ntruncation_limit_chars = 0\n"
-    )
-    (root / "tests" / "golden").mkdir(parents=True)
-    shutil.copy(REPO / "tests" / "golden" / "test_goldens.py", root / "tests" / "golden")
-    for case in CASES:
-        shutil.copytree(
-            REPO / "fixtures" / "workspaces" / case, root / "fixtures" / "workspaces" / case
-        )
-    return root
+    return golden_project(pytester, monkeypatch, with_goldens=False)
 
 
 def _goldens(root: Path) -> list[str]:

@@ -11,29 +11,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-CASES = ("two_sleeves", "calendar_intersect")
+from golden_project import golden_project
 
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
-    # the nested pytest is an xdist controller of its own, not a worker of ours
-    for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
-        monkeypatch.delenv(name, raising=False)
-    root = pytester.path
-    (root / "pyproject.toml").write_text("[tool.pytest.ini_options]\n")
-    (root / "tests" / "golden").mkdir(parents=True)
-    shutil.copy(REPO / "tests" / "golden" / "test_goldens.py", root / "tests" / "golden")
-    goldens = root / "golden" / "test_goldens"
-    goldens.mkdir(parents=True)
-    for case in CASES:
-        shutil.copytree(
-            REPO / "fixtures" / "workspaces" / case, root / "fixtures" / "workspaces" / case
-        )
-        for golden in (REPO / "golden" / "test_goldens").glob(f"*[[]{case}.*"):
-            shutil.copy(golden, goldens)
-    return root
+    return golden_project(pytester, monkeypatch, with_goldens=True)
 
 
 @pytest.mark.slow

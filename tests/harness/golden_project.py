@@ -1,0 +1,37 @@
+"""A throwaway project for running the golden suite as pytest inside pytest."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PROJECT_CASES = ("two_sleeves", "calendar_intersect")
+
+
+def golden_project(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, *, with_goldens: bool
+) -> Path:
+    """A project with the golden suite, two fixture cases and (optionally) their goldens."""
+    # the nested pytest is a session (an xdist controller, with -n) of its own, not a worker of
+    # ours: inheriting the worker's identity would leave syrupy's report to nobody
+    for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT", "PYTEST_XDIST_TESTRUNUID"):
+        monkeypatch.delenv(name, raising=False)
+    root = pytester.path
+    (root / "pyproject.toml").write_text(
+        "[tool.pytest.ini_options]\ntruncation_limit_lines = 0\ntruncation_limit_chars = 0\n"
+    )
+    (root / "tests" / "golden").mkdir(parents=True)
+    shutil.copy(REPO / "tests" / "golden" / "test_goldens.py", root / "tests" / "golden")
+    goldens = root / "golden" / "test_goldens"
+    for case in PROJECT_CASES:
+        shutil.copytree(
+            REPO / "fixtures" / "workspaces" / case, root / "fixtures" / "workspaces" / case
+        )
+        if with_goldens:
+            goldens.mkdir(parents=True, exist_ok=True)
+            for golden in (REPO / "golden" / "test_goldens").glob(f"*[[]{case}.*"):
+                shutil.copy(golden, goldens)
+    return root
