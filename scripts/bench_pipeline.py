@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from bench_allocation import median_seconds  # the same timing rule in both benchmarks
 
 RUNS = Path("data/artifacts/summaries/runs")
 RISKS = ("hrp", "erc", "min_variance", "inverse_volatility", "equal_weight")
@@ -351,16 +352,6 @@ def _has_cache() -> bool:
     from tradingview_scraper.pipeline import run_meta_pipeline
 
     return "use_cache" in inspect.signature(run_meta_pipeline).parameters
-
-
-def median_seconds(run: Callable[[], object], repeats: int) -> float:
-    run()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def unit_matrix(rows: int = DAYS, n: int = 1000) -> np.ndarray:

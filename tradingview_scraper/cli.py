@@ -7,6 +7,7 @@ line ``error: <what, where, why>`` on stderr and no traceback; 1 anything unexpe
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -126,21 +127,39 @@ def summary_table(computation: MetaComputation) -> str:
     return "\n".join(lines)
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
-    settings = get_settings(args.workspace)
+def _run_and_print(
+    workspace: Path | None,
+    profile: str,
+    risk_profiles: Sequence[str] | None,
+    *,
+    run_id: str | None,
+    overwrite: bool,
+    use_cache: bool = True,
+) -> int:
     result = run_meta_pipeline(
-        settings,
-        args.profile,
-        args.risk_profiles,
-        run_id=args.run_id,
-        overwrite=args.overwrite,
+        get_settings(workspace),
+        profile,
+        risk_profiles,
+        run_id=run_id,
+        overwrite=overwrite,
         progress=_progress(sys.stderr.isatty()),
-        use_cache=not args.no_cache,
+        use_cache=use_cache,
     )
     print(f"meta run folder: {result.run_dir}")
     print(f"report: {result.run_dir / 'reports' / 'meta_portfolio_report.md'}")
     print(summary_table(result.computation))
     return EXIT_OK
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    return _run_and_print(
+        args.workspace,
+        args.profile,
+        args.risk_profiles,
+        run_id=args.run_id,
+        overwrite=args.overwrite,
+        use_cache=not args.no_cache,
+    )
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -179,19 +198,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import DEMO_PROFILE, DEMO_RUN_ID, materialize_demo
 
     workspace = materialize_demo(args.out)
-    settings = get_settings(workspace)
-    result = run_meta_pipeline(
-        settings,
-        DEMO_PROFILE,
-        run_id=DEMO_RUN_ID,
-        overwrite=args.overwrite,
-        progress=_progress(sys.stderr.isatty()),
-    )
     print(f"demo workspace: {workspace}")
-    print(f"meta run folder: {result.run_dir}")
-    print(f"report: {result.run_dir / 'reports' / 'meta_portfolio_report.md'}")
-    print(summary_table(result.computation))
-    return EXIT_OK
+    return _run_and_print(
+        workspace, DEMO_PROFILE, None, run_id=DEMO_RUN_ID, overwrite=args.overwrite
+    )
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -212,3 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `tv-meta run ... | head`: stop quietly, as the docs advise
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_UNEXPECTED
