@@ -7,6 +7,7 @@ every meta profile in the tree (nested ones included), plus ``<case>.report`` (m
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pickle
 from pathlib import Path
@@ -26,11 +27,14 @@ __all__ = [
     "FAMILIES",
     "GOLDEN_EPOCH",
     "cases",
+    "chain_check",
     "expected_names",
+    "failure_golden",
     "fixtures_root",
     "golden_outputs",
     "project_root",
     "run_case",
+    "tree_digest",
 ]
 
 GOLDEN_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: the SOURCE_DATE_EPOCH of every golden run
@@ -122,6 +126,67 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
     ]
     out[f"{case.name}.audit"] = (
         "json",
-        _document("audit", {"records": normalize(ledger, **scrub)}),
+        _document("audit", {"chain": chain_check(ledger), "records": normalize(ledger, **scrub)}),
     )
     return out
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under ``root`` (sorted): what a run left behind."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def failure_golden(
+    case: Case,
+    *,
+    command: list[str],
+    exit_code: int,
+    stdout: str,
+    stderr: str,
+    error_type: str,
+    workspace: Path,
+    before: dict[str, str],
+    after: dict[str, str],
+) -> dict[str, tuple[str, str]]:
+    """The golden of a failure case: what the user sees, and that nothing was written.
+
+    ``command`` is the ``tv-meta`` argument list without the workspace, ``before``/``after``
+    the ``tree_digest`` of the workspace around the run.
+    """
+    scrub = {"run_id": None, "workspace": str(workspace)}
+    payload = {
+        "case": case.name,
+        "command": "tv-meta " + " ".join(command),
+        "exit_code": exit_code,
+        "error_type": error_type,
+        "stderr": [scrub_text(line, **scrub) for line in stderr.splitlines()],
+        "stdout": [scrub_text(line, **scrub) for line in stdout.splitlines()],
+        "written": sorted(set(after) - set(before)),
+        "changed": sorted(k for k in set(after) & set(before) if after[k] != before[k]),
+        "removed": sorted(set(before) - set(after)),
+    }
+    return {f"{case.name}.failure": ("json", _document("failure", payload))}
+
+
+def chain_check(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Recompute the ledger's hash chain independently of ``io.audit`` (DESIGN 4).
+
+    Each record's ``hash`` must be the sha256 of its compact, key-sorted JSON without ``hash``,
+    and its ``prev_hash`` the previous record's ``hash`` (64 zeros for the first). The golden
+    keeps the verdict and the first broken record, so a ledger that stops chaining is drift even
+    though every hash is a placeholder there.
+    """
+    previous = "0" * 64
+    for number, record in enumerate(records):
+        body = {k: v for k, v in record.items() if k != "hash"}
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        if record.get("prev_hash") != previous:
+            return {"records": len(records), "verified": False, "first_break": number}
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != record.get("hash"):
+            return {"records": len(records), "verified": False, "first_break": number}
+        previous = str(record["hash"])
+    return {"records": len(records), "verified": True}
