@@ -82,8 +82,11 @@ def csv_to_series(path: Path) -> pd.Series:
     index = pd.DatetimeIndex(pd.to_datetime(frame[date_column], format="ISO8601"), name="date")
     if match["zone"]:
         index = index.tz_localize(ZoneInfo(match["zone"]))
-    values = pd.to_numeric(frame[value_column].replace("", "nan")).to_numpy(dtype="float64")
-    return pd.Series(values, index=index, name=value_column)
+    try:
+        values = [float(v) if v.strip() else float("nan") for v in frame[value_column]]
+    except ValueError as exc:
+        raise HarnessError(f"{path}: {exc}") from exc
+    return pd.Series(values, index=index, name=value_column, dtype="float64")
 
 
 def materialize(case_folder: Path, destination: Path) -> Path:

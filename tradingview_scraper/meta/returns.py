@@ -160,7 +160,7 @@ def normalize_stream(
     if (values < -1.0).any():
         position = int(np.argmax(values < -1.0))
         raise ReturnsDataError(
-            f"{where}: return {values[position]:.6g} on {_day(index[position])} is below -1 "
+            f"{where}: return {float(values[position])!r} on {_day(index[position])} is below -1 "
             "(a loss of more than everything)"
         )
     above = values > clip_above
