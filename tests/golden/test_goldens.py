@@ -8,6 +8,7 @@ and review ``git diff golden/`` or ``tv-golden diff``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -49,11 +50,18 @@ Outputs = Callable[[str], dict[str, tuple[str, str]]]
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
-    """Run each case once per process (lazily) and keep its normalized goldens."""
+    """Run each case once per process (lazily) and keep its normalized goldens.
+
+    While mutmut records which test reaches which function (``MUTANT_UNDER_TEST=stats``),
+    every test runs its case afresh: with the cache, the pipeline would be charged to the
+    first test of each case alone, and a mutant would later be tried against that one golden
+    instead of all the goldens of the cases it reaches (scripts/mutants.py).
+    """
     cache: dict[str, dict[str, tuple[str, str]]] = {}
+    recording = os.environ.get("MUTANT_UNDER_TEST") == "stats"
 
     def get(name: str) -> dict[str, tuple[str, str]]:
-        if name not in cache:
+        if name not in cache or recording:
             case: Case = CASES[name]
             run = run_case(case, tmp_path_factory.mktemp(name) / "ws")
             cache[name] = golden_outputs(case, run)
