@@ -137,14 +137,15 @@ BROKEN: list[tuple[str, Edit, tuple[str, ...], str]] = [
         (),
         r"^error: configs/manifest\.json: profiles\.meta_two\.meta_allocation\.risk_profiles: "
         r"unknown risk profile 'barbell': .*; allowed: equal_weight, erc, hrp, "
-        r"inverse_volatility, min_variance, risk_parity$",
+        r"inverse_volatility, max_sharpe, min_variance, risk_parity$",
     ),
     (
         "unknown-risk-profile-on-command-line",
         no_edit,
         ("--risk-profiles", "hrp,barbell"),
         r"^error: configs/manifest\.json: profiles\.meta_two: unknown risk profile 'barbell'.*"
-        r"allowed: equal_weight, erc, hrp, inverse_volatility, min_variance, risk_parity$",
+        r"allowed: equal_weight, erc, hrp, inverse_volatility, max_sharpe, min_variance, "
+        r"risk_parity$",
     ),
     (
         "bad-run-id",
