@@ -974,7 +974,8 @@ def tz_case() -> Workspace:
 
 def clean_case() -> Workspace:
     """NaN drops a date for that sleeve; returns above +1 are clipped; -1 and +1 are kept."""
-    days = tradfi_days("2025-10-01", 40)
+    # one Saturday session: a single weekend row is enough for the 365-day annualization
+    days = tradfi_days("2025-10-01", 40).union(pd.DatetimeIndex(["2025-10-11"]))
     risks = ["hrp", "inverse_volatility"]
     spiky = {r: stream(6200 + i, days, 0.0005, 0.02) for i, r in enumerate(risks)}
     for series in spiky.values():
@@ -1000,7 +1001,8 @@ def clean_case() -> Workspace:
         ],
         case(
             "NaN returns drop those 3 dates from the matrix (counted per sleeve); 1.5 and 3.0 are "
-            "clipped to +1 (2 clipped), exactly +1 and exactly -1 are kept; 3 sleeves (odd HRP).",
+            "clipped to +1 (2 clipped), exactly +1 and exactly -1 are kept; 3 sleeves (odd HRP); "
+            "one Saturday row, so the report annualizes with 365 days.",
             "meta_clean",
             risks,
         ),
