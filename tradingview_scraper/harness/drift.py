@@ -131,6 +131,23 @@ def _fmt(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _fmt_pair(old: Any, new: Any) -> tuple[str, str]:
+    """Both sides of a change; long strings are cut around their first difference, not at the
+    start, so the changed words are what the reviewer sees."""
+    if not (isinstance(old, str) and isinstance(new, str)) or max(len(old), len(new)) <= 58:
+        return _fmt(old), _fmt(new)
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    start = max(start - 20, 0)
+
+    def cut(text: str) -> str:
+        part = text[start : start + 56]
+        return ("..." if start else "") + repr(part) + ("..." if start + 56 < len(text) else "")
+
+    return cut(old), cut(new)
+
+
 def compare_documents(name: str, golden: Any, current: Any, *, tolerance: float) -> Drift:
     """Drift between two normalized JSON documents (empty when equal within ``tolerance``)."""
     drift = Drift(name)
@@ -159,7 +176,8 @@ def compare_documents(name: str, golden: Any, current: Any, *, tolerance: float)
         for path, change in sorted(diff.get(kind, {}).items()):
             old, new = change.get("old_value"), change.get("new_value")
             where = _path(path)
-            line = f"{where}: {_fmt(old)} -> {_fmt(new)}"
+            shown_old, shown_new = _fmt_pair(old, new)
+            line = f"{where}: {shown_old} -> {shown_new}"
             if isinstance(old, int | float) and isinstance(new, int | float):
                 delta = float(new) - float(old)
                 line += f" (change {delta:+.3g}"
