@@ -1084,9 +1084,10 @@ def selection_case() -> Workspace:
         )
 
     sleeves = [
-        # newest created_at wins although its folder name sorts first
-        run("by_created", "a", 6401, "2026-01-05T00:00:00"),
-        run("by_created", "z", 6402, "2026-01-03T00:00:00"),
+        # newest created_at wins although its folder name sorts first and its genesis ts is
+        # the older one: created_at decides before genesis ts
+        run("by_created", "a", 6401, "2026-01-05T00:00:00", genesis_ts="2026-01-01T00:00:00"),
+        run("by_created", "z", 6402, "2026-01-03T00:00:00", genesis_ts="2026-01-04T00:00:00"),
         # equal created_at: the later genesis ts wins over the larger folder name
         run("by_genesis", "a", 6403, "2026-01-04T12:00:00", genesis_ts="2026-01-04T10:00:00"),
         run("by_genesis", "b", 6404, "2026-01-04T12:00:00", genesis_ts="2026-01-04T09:00:00"),
@@ -1113,7 +1114,8 @@ def selection_case() -> Workspace:
         },
         sleeves,
         case(
-            "Run choice per profile: by_created_a (newer created_at, smaller name), by_genesis_a "
+            "Run choice per profile: by_created_a (newer created_at, smaller name, older genesis "
+            "ts), by_genesis_a "
             "(equal created_at, later genesis ts), by_fallback_a (genesis ts stands in for a "
             "missing created_at; _zz has no time and is oldest), by_name_b (full tie: larger "
             "name), pinned_old (a pin beats a newer run).",
