@@ -1556,8 +1556,54 @@ def boundary_failures() -> list[Workspace]:
     return out
 
 
+def tiny_calendar_cases() -> list[Workspace]:
+    """equal_weight needs no covariance: calendars of one and two common rows, a constant
+    sleeve (volatility 0, no Sharpe) and exact zero returns (not wins)."""
+    out = []
+    for rows in (1, 2):
+        a_days = tradfi_days("2025-10-01", 30)
+        b_days = tradfi_days("2025-10-01", 40)[30 - rows :]  # overlaps a on `rows` dates
+        flat = pd.Series(0.001, index=tradfi_days("2025-10-01", 30))  # constant: np.std is 2e-19
+        zeros = stream(6950 + rows, a_days, 0.0003, 0.01)
+        zeros.iloc[::3] = 0.0  # a flat day is not a win
+        sleeves = [
+            sleeve_of(
+                "zeros_20260101-000000", "zeros", {"equal_weight": zeros}, [("NYSE:ZER", 1.0)]
+            ),
+            sleeve_of(
+                "late_20260101-000000",
+                "late",
+                {"equal_weight": stream(6960 + rows, b_days, 0.0004, 0.01)},
+                [("NYSE:LAT", 1.0)],
+            ),
+            sleeve_of("flat_20260101-000000", "flat", {"equal_weight": flat}, [("NYSE:FLT", -1.0)]),
+        ]
+        out.append(
+            Workspace(
+                f"equal_weight_{rows}_row{'s' if rows > 1 else ''}",
+                {
+                    "meta_tiny": {
+                        "sleeves": atomic(["zeros", "late", "flat"]),
+                        "meta_allocation": {"risk_profiles": ["equal_weight"]},
+                    }
+                },
+                sleeves,
+                case(
+                    f"equal_weight over {rows} common row{'s' if rows > 1 else ''} (no covariance "
+                    "is needed, so min_observations does not apply): statistics at their "
+                    "smallest sample (volatility needs 2 returns); a constant sleeve has "
+                    "volatility 0 and no Sharpe; exact 0.0 returns are not wins.",
+                    "meta_tiny",
+                    ["equal_weight"],
+                ),
+            )
+        )
+    return out
+
+
 def boundary_cases() -> list[Workspace]:
     return [
+        *tiny_calendar_cases(),
         tz_case(),
         clean_case(),
         health_case(),
