@@ -24,7 +24,7 @@ def _git(repo: Path, *args: str) -> None:
 
 def _write(repo: Path, name: str, weight: float) -> None:
     doc = {"golden_artifact": "optimized", "weights": [{"Symbol": "a", "Weight": weight}]}
-    path = repo / "golden" / "test_goldens" / name
+    path = repo / "golden" / "case" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
 
@@ -34,14 +34,14 @@ def repo(tmp_path: Path) -> Path:
     _git(tmp_path, "init", "-q")
     _write(tmp_path, "x.json", 0.5)
     _write(tmp_path, "gone.json", 0.1)
-    (tmp_path / "golden" / "test_goldens" / "r.md").write_text("line one\nline two\n")
+    (tmp_path / "golden" / "case" / "r.md").write_text("line one\nline two\n")
     _git(tmp_path, "add", "-A")
     _git(tmp_path, "commit", "-qm", "base")
     _git(tmp_path, "tag", "base")
     _write(tmp_path, "x.json", 0.5125)
     _write(tmp_path, "new.json", 0.2)
-    (tmp_path / "golden" / "test_goldens" / "gone.json").unlink()
-    (tmp_path / "golden" / "test_goldens" / "r.md").write_text("line one\nline 2\n")
+    (tmp_path / "golden" / "case" / "gone.json").unlink()
+    (tmp_path / "golden" / "case" / "r.md").write_text("line one\nline 2\n")
     _git(tmp_path, "add", "-A")
     _git(tmp_path, "commit", "-qm", "head")
     return tmp_path
@@ -49,14 +49,36 @@ def repo(tmp_path: Path) -> Path:
 
 def test_diff_between_revisions(repo: Path) -> None:
     result = diff_revisions(repo, "base", "HEAD")
-    assert result.added == ["golden/test_goldens/new.json"]
-    assert result.removed == ["golden/test_goldens/gone.json"]
+    assert result.added == ["golden/case/new.json"]
+    assert result.removed == ["golden/case/gone.json"]
     names = [d.name for d in result.drifts]
-    assert names == ["golden/test_goldens/r.md", "golden/test_goldens/x.json"]
+    assert names == ["golden/case/r.md", "golden/case/x.json"]
     text = result.markdown()
     assert "weights.a.Weight: 0.5 -> 0.5125 (change +0.0125, +125.00 bp)" in text
     assert "+line 2" in text
-    assert result.to_dict()["changed"]["golden/test_goldens/x.json"]["values"]
+    assert result.to_dict()["changed"]["golden/case/x.json"]["values"]
+
+
+def test_the_flat_layout_of_a_base_revision_pairs_with_the_per_case_layout(tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q")
+    flat = tmp_path / "golden" / "test_goldens"
+    flat.mkdir(parents=True)
+    (flat / "test_golden[c1.hrp.m.optimized].json").write_text('{"a": 1}\n')
+    (flat / "test_golden[c1.report].md").write_text("same\n")
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "flat")
+    _git(tmp_path, "mv", "golden/test_goldens", "golden/c1")
+    _git(
+        tmp_path,
+        "mv",
+        "golden/c1/test_golden[c1.hrp.m.optimized].json",
+        "golden/c1/hrp.m.optimized.json",
+    )
+    _git(tmp_path, "mv", "golden/c1/test_golden[c1.report].md", "golden/c1/report.md")
+    _git(tmp_path, "commit", "-qm", "per case")
+    moved = diff_revisions(tmp_path, "HEAD~1", "HEAD")
+    assert (moved.added, moved.removed, moved.drifts) == ([], [], [])
+    assert moved.markdown().endswith("No golden changed.\n")
 
 
 def test_working_tree_and_no_change(repo: Path) -> None:

@@ -12,17 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from golden_project import golden_project
+from golden_project import golden_project, goldens
 
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
     return golden_project(pytester, monkeypatch, with_goldens=False)
-
-
-def _goldens(root: Path) -> list[str]:
-    folder = root / "golden" / "test_goldens"
-    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
 def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
@@ -32,13 +27,14 @@ def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
     missing = run()
     assert missing.ret != 0
     missing.stdout.fnmatch_lines(["*snapshot*failed*"])
-    assert _goldens(project) == []  # nothing written without --snapshot-update
+    assert goldens(project) == []  # nothing written without --snapshot-update
 
     written = run("--snapshot-update")
     assert written.ret == 0
-    names = _goldens(project)
-    assert "test_golden[two_sleeves.hrp.meta_two.optimized].json" in names
-    assert "test_golden[calendar_intersect.report].md" in names
+    names = goldens(project)
+    assert "two_sleeves/hrp.meta_two.optimized.json" in names
+    assert "calendar_intersect/report.md" in names
+    assert not (project / "golden" / "test_goldens").exists()  # syrupy's key, never a folder
     assert run().ret == 0
 
     # updating one selected golden must not touch (or call unused) the others
@@ -46,7 +42,7 @@ def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
     single = pytester.runpytest_subprocess(node, "-p", "no:cacheprovider", "--snapshot-update")
     assert single.ret == 0
     assert "unused" not in single.stdout.str()
-    assert _goldens(project) == names
+    assert goldens(project) == names
 
     # a deliberate change: a binding bound on one sleeve
     manifest = project / "fixtures" / "workspaces" / "two_sleeves" / "configs" / "manifest.json"
@@ -71,8 +67,9 @@ def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
     assert unused.ret != 0
     unused.stdout.fnmatch_lines(["*unused*"])
     assert run("--snapshot-update").ret == 0
-    assert not [n for n in _goldens(project) if "calendar_intersect" in n]
-    assert [n for n in _goldens(project) if "two_sleeves" in n]
+    assert not [n for n in goldens(project) if "calendar_intersect" in n]
+    assert not (project / "golden" / "calendar_intersect").exists()
+    assert [n for n in goldens(project) if "two_sleeves" in n]
     assert run().ret == 0
 
 

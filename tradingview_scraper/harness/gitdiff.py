@@ -6,15 +6,14 @@ pairs files by path and renders a markdown report per artifact (or JSON with ``-
 
 from __future__ import annotations
 
-import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..errors import HarnessError
-from .drift import Drift, compare_documents, compare_text, render_markdown, tolerance_for
-from .syrupy_ext import GOLDEN_DIR
+from .drift import Drift, drift_of_texts, render_markdown
+from .layout import GOLDEN_DIR, golden_relpath, name_of
 
 __all__ = ["GoldenDiff", "diff_revisions"]
 
@@ -29,18 +28,24 @@ def _git(repo: Path, *args: str) -> str:
     return done.stdout
 
 
+def _canonical(path: str) -> str:
+    """A golden's path in the per-case layout (a revision may still have the flat one)."""
+    named = name_of(path)
+    return path if named is None else golden_relpath(*named)
+
+
 def _files_at(repo: Path, revision: str | None) -> dict[str, str]:
     if revision is None:
         root = repo / GOLDEN_DIR
         return {
-            p.relative_to(repo).as_posix(): p.read_text(encoding="utf-8")
+            _canonical(p.relative_to(repo).as_posix()): p.read_text(encoding="utf-8")
             for p in sorted(root.rglob("*"))
             if p.is_file()
         }
     _git(repo, "rev-parse", "--verify", f"{revision}^{{commit}}")
     listing = _git(repo, "ls-tree", "-r", "--name-only", revision, "--", GOLDEN_DIR)
     return {
-        path: _git(repo, "show", f"{revision}:{path}")
+        _canonical(path): _git(repo, "show", f"{revision}:{path}")
         for path in sorted(listing.splitlines())
         if path
     }
@@ -94,24 +99,13 @@ class GoldenDiff:
         return "\n".join(lines)
 
 
-def _drift(name: str, old: str, new: str) -> Drift:
-    if name.endswith(".json"):
-        try:
-            old_doc, new_doc = json.loads(old), json.loads(new)
-        except ValueError:
-            return compare_text(name, old, new)
-        family = str(new_doc.get("golden_artifact", "")) if isinstance(new_doc, dict) else ""
-        return compare_documents(name, old_doc, new_doc, tolerance=tolerance_for(family))
-    return compare_text(name, old, new)
-
-
 def diff_revisions(repo: Path, base: str, head: str | None = None) -> GoldenDiff:
     """Compare ``golden/`` at ``base`` with ``head`` (None: the working tree)."""
     old, new = _files_at(repo, base), _files_at(repo, head)
     drifts = []
     for path in sorted(set(old) & set(new)):
         if old[path] != new[path]:
-            drift = _drift(path, old[path], new[path])
+            drift = drift_of_texts(path, path.rpartition(".")[2], old[path], new[path])
             if not drift.empty:
                 drifts.append(drift)
     return GoldenDiff(
