@@ -1,8 +1,9 @@
 """Fixture cases: find them, run them through the canonical runner, and render their goldens.
 
 Goldens are named ``<case>.<risk>.<meta profile>.<family>`` for the five artifact families of
-every meta profile in the tree (nested ones included), plus ``<case>.report`` (markdown) and
-``<case>.audit`` (the ledger with hashes and timestamps scrubbed).
+every meta profile in the tree (nested ones included), plus ``<case>.report`` (markdown),
+``<case>.audit`` (the ledger with hashes and timestamps scrubbed) and ``<case>.inputs`` (the
+fingerprint of the case's input files, for drift attribution). ``layout`` says where each lives.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..manifest import load_manifest, profile_tree
 from ..meta.artifacts import artifact_names
 from ..pipeline import MetaRun, run_meta_pipeline
 from ..settings import Settings
+from .attribution import INPUTS, inputs_document
 from .materialize import Case, load_case, materialize
 from .normalize import dumps_golden, frame_document, normalize, scrub_text
 
@@ -74,7 +76,7 @@ def expected_names(case: Case) -> list[str]:
         for profile in tree
         for family in FAMILIES
     ]
-    return sorted([*names, f"{case.name}.report", f"{case.name}.audit"])
+    return sorted([*names, f"{case.name}.report", f"{case.name}.audit", f"{case.name}.{INPUTS}"])
 
 
 def run_case(case: Case, destination: Path) -> MetaRun:
@@ -124,4 +126,5 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
         "json",
         _document("audit", {"records": normalize(ledger, **scrub)}),
     )
+    out[f"{case.name}.{INPUTS}"] = ("json", inputs_document(case.folder))
     return out

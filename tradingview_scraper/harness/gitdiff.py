@@ -6,26 +6,15 @@ pairs files by path and renders a markdown report per artifact (or JSON with ``-
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import HarnessError
+from ._git import git
 from .drift import Drift, drift_of_texts, render_markdown
 from .layout import GOLDEN_DIR, golden_relpath, name_of
 
 __all__ = ["GoldenDiff", "diff_revisions"]
-
-
-def _git(repo: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise HarnessError(f"cannot run git: {exc}") from exc
-    if done.returncode != 0:
-        raise HarnessError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
-    return done.stdout
 
 
 def _canonical(path: str) -> str:
@@ -42,10 +31,10 @@ def _files_at(repo: Path, revision: str | None) -> dict[str, str]:
             for p in sorted(root.rglob("*"))
             if p.is_file()
         }
-    _git(repo, "rev-parse", "--verify", f"{revision}^{{commit}}")
-    listing = _git(repo, "ls-tree", "-r", "--name-only", revision, "--", GOLDEN_DIR)
+    git(repo, "rev-parse", "--verify", f"{revision}^{{commit}}")
+    listing = git(repo, "ls-tree", "-r", "--name-only", revision, "--", GOLDEN_DIR)
     return {
-        _canonical(path): _git(repo, "show", f"{revision}:{path}")
+        _canonical(path): git(repo, "show", f"{revision}:{path}")
         for path in sorted(listing.splitlines())
         if path
     }
