@@ -1,7 +1,8 @@
-"""The golden suite: every artifact of every success case, snapshotted under golden/.
+"""The golden suite: every artifact of every success case, snapshotted under golden/<case>/.
 
-Run ``pytest tests/golden --snapshot-update`` (or ``tv-golden update``) after an intended change
-and review ``git diff golden/`` or ``tv-golden diff``.
+A mismatch keeps the new output in .golden-pending/ (see conftest.py): review it with
+``tv-golden review`` or ``tv-golden accept|reject [PATTERN...]``; or rewrite every golden that
+moved with ``pytest tests/golden --snapshot-update`` (``tv-golden update``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tradingview_scraper.harness.cases import (
     run_case,
 )
 from tradingview_scraper.harness.materialize import Case
+from tradingview_scraper.harness.pytest_plugin import GoldenPending
 from tradingview_scraper.harness.syrupy_ext import GoldenJSONExtension, GoldenMarkdownExtension
 
 ROOT = project_root(Path(__file__))
@@ -51,10 +53,17 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
 
 
 @pytest.mark.parametrize(("case_name", "name"), PARAMS)
-def test_golden(case_name: str, name: str, outputs: Outputs, snapshot: SnapshotAssertion) -> None:
+def test_golden(
+    case_name: str,
+    name: str,
+    outputs: Outputs,
+    snapshot: SnapshotAssertion,
+    golden_pending: GoldenPending,
+) -> None:
     kind, text = outputs(case_name)[name]
     extension = GoldenJSONExtension if kind == "json" else GoldenMarkdownExtension
-    assert text == snapshot.use_extension(extension)
+    with golden_pending(CASES[case_name], name, kind, text):
+        assert text == snapshot.use_extension(extension)
 
 
 @pytest.mark.parametrize("case_name", sorted(CASES))

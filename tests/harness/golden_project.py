@@ -24,7 +24,8 @@ def golden_project(
         "[tool.pytest.ini_options]\ntruncation_limit_lines = 0\ntruncation_limit_chars = 0\n"
     )
     (root / "tests" / "golden").mkdir(parents=True)
-    shutil.copy(REPO / "tests" / "golden" / "test_goldens.py", root / "tests" / "golden")
+    for module in ("test_goldens.py", "conftest.py"):
+        shutil.copy(REPO / "tests" / "golden" / module, root / "tests" / "golden")
     for case in PROJECT_CASES:
         shutil.copytree(
             REPO / "fixtures" / "workspaces" / case, root / "fixtures" / "workspaces" / case

@@ -20,9 +20,11 @@ from tradingview_scraper.harness.attribution import (
     inputs_on_disk,
     json_field_changes,
     read_fingerprint,
+    stage_of,
     summarize,
 )
 from tradingview_scraper.harness.cases import cases, expected_names
+from tradingview_scraper.harness.drift import Drift
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -170,3 +172,19 @@ def test_summary_names_the_earliest_stage_and_what_follows() -> None:
     )
     with pytest.raises(HarnessError, match="golden name 'nodot' is not of the form"):
         summarize(["nodot"], lambda case: None)
+
+
+def test_a_manifest_where_only_weights_moved_points_at_optimize() -> None:
+    weights = Drift("m", values=["sleeves.[0].weight: 0.5 -> 0.6"], changed_weights=["w"])
+    rows = Drift("m", calendar=["+ row 2026-01-03"])
+    assert stage_of("c.hrp.m.manifest", weights) == "optimize"
+    assert stage_of("c.hrp.m.manifest", rows) == "returns"
+    assert stage_of("c.hrp.m.manifest") == "returns"
+    assert stage_of("c.hrp.m.optimized", rows) == "optimize"
+    assert stage_of("c.inputs") is None and stage_of("c.failure") is None
+    (summary,) = summarize(
+        ["c.hrp.m.manifest", "c.hrp.m.optimized"],
+        lambda c: (),
+        stages={"c.hrp.m.manifest": "optimize"},
+    )
+    assert summary.stages() == [("optimize", ["manifest", "optimized"])]

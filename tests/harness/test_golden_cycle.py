@@ -37,6 +37,14 @@ def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
     assert not (project / "golden" / "test_goldens").exists()  # syrupy's key, never a folder
     assert run().ret == 0
 
+    # -k: deselected goldens are neither reported unused nor removed by an update
+    for extra in ((), ("--snapshot-update",)):
+        selected = run("-k", "two_sleeves and optimized", *extra)
+        assert selected.ret == 0
+        selected.stdout.fnmatch_lines(["*1 snapshot passed.*"])
+        assert "unused" not in selected.stdout.str()
+        assert goldens(project) == names
+
     # updating one selected golden must not touch (or call unused) the others
     node = "tests/golden/test_goldens.py::test_golden[two_sleeves.audit]"
     single = pytester.runpytest_subprocess(node, "-p", "no:cacheprovider", "--snapshot-update")

@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ._git import git_bytes
+from .drift import Drift
 from .layout import family_of, split_name
 from .normalize import dumps_golden
 
@@ -34,6 +35,7 @@ __all__ = [
     "inputs_on_disk",
     "json_field_changes",
     "read_fingerprint",
+    "stage_of",
     "summarize",
 ]
 
@@ -50,6 +52,25 @@ STAGE_OF_FAMILY: Mapping[str, str] = {
 }
 MAX_FIELDS = 12  # field changes listed per input file
 _HISTORY = 200  # commits searched for the content a fingerprint was taken from
+
+
+def stage_of(name: str, drift: Drift | None = None) -> str | None:
+    """The stage a drifted golden belongs to (None: no stage, e.g. inputs or a failure).
+
+    The meta manifest records the resolved sleeves (returns stage) and also their final
+    weights: when only weights moved in it, the drift started in optimize.
+    """
+    stage = STAGE_OF_FAMILY.get(family_of(name))
+    if (
+        stage == "returns"
+        and family_of(name) == "manifest"
+        and drift is not None
+        and drift.values
+        and not (drift.structural or drift.calendar or drift.text)
+        and len(drift.changed_weights) == len(drift.values)
+    ):
+        return "optimize"
+    return stage
 
 
 def fingerprint(case_folder: Path) -> dict[str, str]:
@@ -196,14 +217,15 @@ class CaseSummary:
     drifted: tuple[str, ...]  # golden names whose output differs from the golden
     new: tuple[str, ...] = ()  # golden names without a golden yet
     inputs: tuple[InputChange, ...] | None = None  # None: no fingerprint recorded
+    stage_by_name: Mapping[str, str] = field(default_factory=dict)  # from the drift (stage_of)
 
     def stages(self) -> list[tuple[str, list[str]]]:
         """Drifted stages in pipeline order, each with its drifted artifact families."""
         found: dict[str, set[str]] = {}
         for name in self.drifted:
-            family = family_of(name)
-            if family in STAGE_OF_FAMILY:
-                found.setdefault(STAGE_OF_FAMILY[family], set()).add(family)
+            stage = self.stage_by_name.get(name) or stage_of(name)
+            if stage is not None:
+                found.setdefault(stage, set()).add(family_of(name))
         return [(stage, sorted(found[stage])) for stage in STAGES if stage in found]
 
     def others(self) -> list[str]:
@@ -243,8 +265,12 @@ def summarize(
     names: Iterable[str],
     inputs: Callable[[str], tuple[InputChange, ...] | None],
     new: Iterable[str] = (),
+    stages: Mapping[str, str] | None = None,
 ) -> list[CaseSummary]:
-    """One summary per case (sorted) for drifted golden ``names`` and ``new`` ones."""
+    """One summary per case (sorted) for drifted golden ``names`` and ``new`` ones.
+
+    ``stages`` maps golden names to the stage their drift points at (``stage_of``).
+    """
     drifted: dict[str, list[str]] = {}
     fresh: dict[str, list[str]] = {}
     for target, source in ((drifted, names), (fresh, new)):
@@ -256,6 +282,7 @@ def summarize(
             tuple(sorted(drifted.get(case, ()))),
             tuple(sorted(fresh.get(case, ()))),
             inputs(case),
+            {n: stage for n, stage in (stages or {}).items() if n in drifted.get(case, ())},
         )
         for case in sorted(set(drifted) | set(fresh))
     ]
