@@ -63,7 +63,7 @@ def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
         [
             "*golden drift in optimized*",
             "*weights.alpha.Weight: * -> 0.1 (change *, * bp)*",
-            "*accept the change with: pytest tests/golden --snapshot-update*",
+            "*accept the change with: tv-golden review*--snapshot-update)",
         ]
     )
     assert run("--snapshot-update").ret == 0

@@ -293,7 +293,9 @@ def inputs_on_disk(recorded_text: str | None, case_folder: Path) -> tuple[InputC
     recorded = read_fingerprint(recorded_text)
     if recorded is None:
         return None
-    current = fingerprint(case_folder) if case_folder.is_dir() else {}
+    if not case_folder.is_dir():
+        return (InputChange(f"{case_folder.name}/", "removed", note="the case was deleted"),)
+    current = fingerprint(case_folder)
     return tuple(
         compare_inputs(
             recorded,

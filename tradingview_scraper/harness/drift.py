@@ -28,7 +28,9 @@ __all__ = [
     "tolerance_for",
 ]
 
-ACCEPT_COMMAND = "pytest tests/golden --snapshot-update   (or: tv-golden update)"
+ACCEPT_COMMAND = (
+    "tv-golden review   (or: tv-golden accept PATTERN; pytest tests/golden --snapshot-update)"
+)
 DEFAULT_TOLERANCE = 1e-9  # absolute; differences at or below it pass without rewriting
 # per-artifact overrides, by artifact family (the last part of a golden's name)
 TOLERANCES: dict[str, float] = {
