@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tradingview_scraper.errors import HarnessError
+from tradingview_scraper.harness.attribution import inputs_document
 from tradingview_scraper.harness.cli import main
 from tradingview_scraper.harness.gitdiff import diff_revisions
 
@@ -96,3 +97,56 @@ def test_update_refuses_under_ci(
     monkeypatch.setenv("CI", "true")
     assert main(["update"]) == 3
     assert "refuses to run when CI is set" in capsys.readouterr().err
+
+
+def _case(repo: Path, case: str, max_weight: float, weight: float) -> None:
+    folder = repo / "fixtures" / "workspaces" / case
+    (folder / "configs").mkdir(parents=True, exist_ok=True)
+    manifest = {"profiles": {"m": {"meta_allocation": {"max_weight": max_weight}}}}
+    (folder / "configs" / "manifest.json").write_text(json.dumps(manifest))
+    golden = repo / "golden" / case
+    golden.mkdir(parents=True, exist_ok=True)
+    (golden / "inputs.json").write_text(inputs_document(folder))
+    for family in ("optimized", "flattened"):
+        doc = {"golden_artifact": family, "weights": [{"Symbol": "a", "Weight": weight}]}
+        (golden / f"hrp.m.{family}.json").write_text(json.dumps(doc, indent=2) + "\n")
+
+
+STAGES = "  earliest drifted stage: optimize (optimized); following from it: flatten (flattened)"
+
+
+def test_diff_leads_with_the_attribution_per_case(tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q")
+    _case(tmp_path, "edited", 0.45, 0.5)
+    _case(tmp_path, "code", 0.45, 0.5)
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "base")
+    _case(tmp_path, "edited", 0.4, 0.4)
+    _case(tmp_path, "code", 0.45, 0.6)
+    _case(tmp_path, "fresh", 0.45, 0.6)
+    result = diff_revisions(tmp_path, "HEAD")
+    assert result.to_dict()["cases"] == {
+        "code": [
+            "code: 2 golden(s) drifted; inputs unchanged: a behaviour change of the code",
+            STAGES,
+        ],
+        "edited": [
+            "edited: 2 golden(s) drifted; inputs changed (1 file(s))",
+            "  input configs/manifest.json: profiles.m.meta_allocation.max_weight 0.45 -> 0.4",
+            STAGES,
+        ],
+        "fresh": [
+            "fresh: 0 golden(s) drifted, 3 new; "
+            "no input fingerprint recorded (golden/fresh/inputs.json)"
+        ],
+    }
+    text = result.markdown()
+    assert text.index("### By case") < text.index("| golden | summary |")
+    assert (
+        "  input configs/manifest.json: profiles.m.meta_allocation.max_weight 0.45 -> 0.4" in text
+    )
+    _git(tmp_path, "add", "-A")
+    _git(tmp_path, "commit", "-qm", "head")
+    assert (
+        diff_revisions(tmp_path, "HEAD~1", "HEAD").to_dict()["cases"] == result.to_dict()["cases"]
+    )
