@@ -173,7 +173,16 @@ def test_summary_names_the_earliest_stage_and_what_follows() -> None:
 
 
 def test_a_manifest_where_only_weights_moved_points_at_optimize() -> None:
-    weights = Drift("m", values=["sleeves.[0].weight: 0.5 -> 0.6"], changed_weights=["w"])
+    weights = Drift(
+        "m",
+        values=[
+            "allocation.max_weight: 0.45 -> 0.4 (change -0.05, -500.00 bp)",
+            "sleeves.[0].bounds.[1]: 0.45 -> 0.4 (change -0.05)",
+            "sleeves.[0].weight: 0.5 -> 0.6 (change +0.1, +1000.00 bp)",
+        ],
+    )
+    health = Drift("m", values=["sleeves.[0].health.ratio: 1 -> 0.5 (change -0.5)"])
+    assert stage_of("c.hrp.m.manifest", health) == "returns"
     rows = Drift("m", calendar=["+ row 2026-01-03"])
     assert stage_of("c.hrp.m.manifest", weights) == "optimize"
     assert stage_of("c.hrp.m.manifest", rows) == "returns"

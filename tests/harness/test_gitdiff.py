@@ -136,8 +136,7 @@ def test_diff_leads_with_the_attribution_per_case(tmp_path: Path) -> None:
             STAGES,
         ],
         "fresh": [
-            "fresh: 0 golden(s) drifted, 3 new; "
-            "no input fingerprint recorded (golden/fresh/inputs.json)"
+            "fresh: 0 golden(s) drifted, 3 new; input fingerprint recorded for the first time"
         ],
     }
     text = result.markdown()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,8 @@ STAGE_OF_FAMILY: Mapping[str, str] = {
     "report": "report",
     "audit": "report",
 }
+# fields of the meta manifest that the optimize stage decides (settings, bounds, weights)
+_OPTIMIZE_FIELD = re.compile(r"^allocation\.|[Ww]eight|bounds|^sleeves\.\[\d+\]\.(Lower|Upper)")
 MAX_FIELDS = 12  # field changes listed per input file
 _HISTORY = 200  # commits searched for the content a fingerprint was taken from
 
@@ -57,17 +60,17 @@ _HISTORY = 200  # commits searched for the content a fingerprint was taken from
 def stage_of(name: str, drift: Drift | None = None) -> str | None:
     """The stage a drifted golden belongs to (None: no stage, e.g. inputs or a failure).
 
-    The meta manifest records the resolved sleeves (returns stage) and also their final
-    weights: when only weights moved in it, the drift started in optimize.
+    The meta manifest records the resolved sleeves (returns stage) and also the allocation
+    settings, bounds and final weights: when only those moved in it, the drift started in
+    optimize.
     """
     stage = STAGE_OF_FAMILY.get(family_of(name))
     if (
-        stage == "returns"
-        and family_of(name) == "manifest"
+        family_of(name) == "manifest"
         and drift is not None
         and drift.values
         and not (drift.structural or drift.calendar or drift.text)
-        and len(drift.changed_weights) == len(drift.values)
+        and all(_OPTIMIZE_FIELD.search(line.split(": ", 1)[0]) for line in drift.values)
     ):
         return "optimize"
     return stage
@@ -237,7 +240,9 @@ class CaseSummary:
         parts = [f"{len(outputs)} golden(s) drifted"]
         if self.new:
             parts.append(f"{len(self.new)} new")
-        if self.inputs is None:
+        if self.inputs is None and any(family_of(n) == INPUTS for n in self.new):
+            cause = "input fingerprint recorded for the first time"
+        elif self.inputs is None:
             cause = f"no input fingerprint recorded (golden/{self.case}/inputs.json)"
         elif self.inputs:
             cause = f"inputs changed ({len(self.inputs)} file(s))"
