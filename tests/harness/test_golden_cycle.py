@@ -69,6 +69,20 @@ def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
     assert run("--snapshot-update").ret == 0
     assert run().ret == 0
 
+    # a deleted artifact (a risk profile dropped from a case) leaves unused goldens too
+    case_file = project / "fixtures" / "workspaces" / "calendar_intersect" / "case.json"
+    case = json.loads(case_file.read_text())
+    case["risk_profiles"] = ["hrp"]
+    case_file.write_text(json.dumps(case))
+    dropped = run()
+    assert dropped.ret != 0
+    # its 5 artifacts are unused; the report, the ledger and the fingerprint drift
+    dropped.stdout.fnmatch_lines(["*3 snapshots failed.*5 snapshots unused.*"])
+    assert run("--snapshot-update").ret == 0
+    assert not [n for n in goldens(project) if n.startswith("calendar_intersect/equal_weight.")]
+    assert "calendar_intersect/hrp.meta_cal.optimized.json" in goldens(project)
+    assert run().ret == 0
+
     # a deleted case leaves unused goldens: reported, then removed by update
     shutil.rmtree(project / "fixtures" / "workspaces" / "calendar_intersect")
     unused = run()
