@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from tradingview_scraper.errors import HarnessError
-from tradingview_scraper.harness.attribution import (
-    CaseSummary,
+from tradingview_scraper.harness.attribution import CaseSummary, stage_of, summarize
+from tradingview_scraper.harness.cases import cases, expected_names
+from tradingview_scraper.harness.drift import Drift
+from tradingview_scraper.harness.inputs import (
     InputChange,
     compare_inputs,
     fingerprint,
@@ -20,11 +22,7 @@ from tradingview_scraper.harness.attribution import (
     inputs_on_disk,
     json_field_changes,
     read_fingerprint,
-    stage_of,
-    summarize,
 )
-from tradingview_scraper.harness.cases import cases, expected_names
-from tradingview_scraper.harness.drift import Drift
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from tradingview_scraper.errors import HarnessError
-from tradingview_scraper.harness.attribution import inputs_document
 from tradingview_scraper.harness.cli import main
 from tradingview_scraper.harness.gitdiff import diff_revisions
+from tradingview_scraper.harness.inputs import inputs_document
 
 
 def _git(repo: Path, *args: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 from tradingview_scraper.harness.cli import main
 from tradingview_scraper.harness.normalize import dumps_golden
 from tradingview_scraper.harness.pending import PendingStore
-from tradingview_scraper.harness.review import review
+from tradingview_scraper.harness.review import pending_case_lines, review
 
 
 def _doc(weight: float) -> str:
@@ -107,6 +107,10 @@ def test_cli_pending_lists_by_case(store: PendingStore, capsys: pytest.CaptureFi
         "  report.md: text change(s)",
     ]
     assert lines[4].startswith("c2: 2 pending;")
+    assert pending_case_lines(store.root)("c1")[1:] == [
+        "  earliest drifted stage: optimize (optimized); "
+        "following from it: flatten (flattened), report (report)"
+    ]
     assert lines[-1].startswith("5 pending golden(s) in .golden-pending/: tv-golden review")
 
 

@@ -20,7 +20,7 @@ from ..manifest import load_manifest, profile_tree
 from ..meta.artifacts import artifact_names
 from ..pipeline import MetaRun, run_meta_pipeline
 from ..settings import Settings
-from .attribution import INPUTS, inputs_document
+from .inputs import INPUTS, inputs_document
 from .materialize import Case, load_case, materialize
 from .normalize import dumps_golden, frame_document, normalize, scrub_text
 

@@ -20,7 +20,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -38,38 +38,15 @@ def _pytest(extra: Sequence[str]) -> int:
     return subprocess.call(command, cwd=repo_root())
 
 
-def _case_lines(root: Path) -> Callable[[str], list[str]]:
-    """The attribution summary of a case from its pending goldens (inputs vs behaviour)."""
-    from .attribution import INPUTS, inputs_on_disk, summarize
-    from .layout import golden_path
-    from .pending import PendingStore
-
-    names: dict[str, list[str]] = {}
-    new: dict[str, list[str]] = {}
-    for pending in PendingStore(root).entries():
-        target = new if pending.golden_sha256 is None else names
-        target.setdefault(pending.case, []).append(pending.name)
-
-    def lines(case: str) -> list[str]:
-        recorded = golden_path(root, f"{case}.{INPUTS}", "json")
-        text = recorded.read_text(encoding="utf-8") if recorded.is_file() else None
-        folder = root / "fixtures" / "workspaces" / case
-        (summary,) = summarize(
-            names.get(case, []), lambda _: inputs_on_disk(text, folder), new.get(case, [])
-        )
-        return summary.lines()
-
-    return lines
-
-
 def _pending(root: Path, out: TextIO) -> int:
     from .pending import PendingStore
+    from .review import pending_case_lines
 
     entries = PendingStore(root).entries()
     if not entries:
         out.write("no pending goldens\n")
         return 0
-    describe = _case_lines(root)
+    describe = pending_case_lines(root)
     case = None
     for pending in entries:
         if pending.case != case:
@@ -115,7 +92,7 @@ def _decide(root: Path, command: str, patterns: Sequence[str], out: TextIO) -> i
 
 def _review(root: Path, patterns: Sequence[str], interactive: bool, out: TextIO) -> int:
     from .pending import PendingStore, refuse_under_ci
-    from .review import review, terminal_key
+    from .review import pending_case_lines, review, terminal_key
 
     refuse_under_ci("tv-golden review")
     if not interactive:
@@ -128,7 +105,7 @@ def _review(root: Path, patterns: Sequence[str], interactive: bool, out: TextIO)
     if not entries:
         out.write("no pending goldens\n")
         return 0
-    review(store, entries, read_key=terminal_key, out=out, case_lines=_case_lines(root))
+    review(store, entries, read_key=terminal_key, out=out, case_lines=pending_case_lines(root))
     return 0
 
 

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from ._git import git, git_bytes
-from .attribution import INPUTS, CaseSummary, compare_inputs, read_fingerprint, stage_of, summarize
+from .attribution import CaseSummary, stage_of, summarize
 from .drift import Drift, drift_of_texts, render_markdown
-from .layout import GOLDEN_DIR, golden_relpath, name_of
+from .inputs import INPUTS, compare_inputs, read_fingerprint
+from .layout import FIXTURES_DIR, GOLDEN_DIR, golden_relpath, name_of
 
-__all__ = ["FIXTURES_DIR", "GoldenDiff", "diff_revisions"]
-
-FIXTURES_DIR = "fixtures/workspaces"
+__all__ = ["GoldenDiff", "diff_revisions"]
 
 
 def _canonical(path: str) -> str:

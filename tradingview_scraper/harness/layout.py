@@ -16,6 +16,7 @@ from ..errors import HarnessError
 
 __all__ = [
     "EXTENSIONS",
+    "FIXTURES_DIR",
     "GOLDEN_DIR",
     "PENDING_DIR",
     "family_of",
@@ -25,6 +26,7 @@ __all__ = [
     "split_name",
 ]
 
+FIXTURES_DIR = "fixtures/workspaces"  # the cases' input folders, under the project root
 GOLDEN_DIR = "golden"
 PENDING_DIR = ".golden-pending"
 EXTENSIONS = ("json", "md")

@@ -21,9 +21,10 @@ from typing import Any
 
 import pytest
 
-from .attribution import INPUTS, inputs_on_disk, stage_of, summarize
+from .attribution import stage_of, summarize
 from .cases import project_root
 from .drift import drift_of_texts
+from .inputs import INPUTS, inputs_on_disk
 from .layout import PENDING_DIR, golden_path
 from .materialize import Case
 from .pending import PendingStore

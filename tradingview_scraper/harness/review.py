@@ -13,12 +13,17 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 from ..errors import HarnessError
+from .attribution import stage_of, summarize
+from .drift import drift_of_texts
+from .inputs import INPUTS, inputs_on_disk
+from .layout import FIXTURES_DIR, golden_path
 from .pending import Pending, PendingStore
 
-__all__ = ["KEYS", "Tally", "review", "terminal_key"]
+__all__ = ["KEYS", "Tally", "pending_case_lines", "review", "terminal_key"]
 
 KEYS = "a accept  r reject  s skip  A accept rest of case  R reject rest of case  q quit"
 MAX_DIFF_LINES = 120
@@ -35,6 +40,36 @@ class Tally:
             f"accepted {len(self.accepted)}, rejected {len(self.rejected)}, "
             f"skipped {len(self.skipped)}"
         )
+
+
+def pending_case_lines(root: Path) -> Callable[[str], list[str]]:
+    """The attribution summary of a case from its pending goldens (inputs vs behaviour)."""
+    names: dict[str, list[str]] = {}
+    new: dict[str, list[str]] = {}
+    stages: dict[str, str] = {}
+    for pending in PendingStore(root).entries():
+        target = new if pending.golden_sha256 is None else names
+        target.setdefault(pending.case, []).append(pending.name)
+        if pending.golden.is_file():
+            stage = stage_of(
+                pending.name, drift_of_texts(pending.name, pending.extension, *pending.texts())
+            )
+            if stage is not None:
+                stages[pending.name] = stage
+
+    def lines(case: str) -> list[str]:
+        recorded = golden_path(root, f"{case}.{INPUTS}", "json")
+        text = recorded.read_text(encoding="utf-8") if recorded.is_file() else None
+        folder = root / FIXTURES_DIR / case
+        (summary,) = summarize(
+            names.get(case, []),
+            lambda _: inputs_on_disk(text, folder),
+            new.get(case, []),
+            stages,
+        )
+        return summary.lines()
+
+    return lines
 
 
 def text_diff(pending: Pending, limit: int = MAX_DIFF_LINES) -> list[str]:
