@@ -1,6 +1,6 @@
 """The golden suite: every artifact of every success case, snapshotted under golden/<case>/.
 
-A mismatch keeps the new output in .golden-pending/ (see conftest.py): review it with
+A mismatch keeps the new output in .golden-pending/ (harness/pytest_plugin.py): review it with
 ``tv-golden review`` or ``tv-golden accept|reject [PATTERN...]``; or rewrite every golden that
 moved with ``pytest tests/golden --snapshot-update`` (``tv-golden update``).
 """

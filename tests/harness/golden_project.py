@@ -23,9 +23,10 @@ def golden_project(
     (root / "pyproject.toml").write_text(
         "[tool.pytest.ini_options]\ntruncation_limit_lines = 0\ntruncation_limit_chars = 0\n"
     )
+    (root / "tests").mkdir()
+    shutil.copy(REPO / "tests" / "conftest.py", root / "tests")  # the golden pytest plugin
     (root / "tests" / "golden").mkdir(parents=True)
-    for module in ("test_goldens.py", "conftest.py"):
-        shutil.copy(REPO / "tests" / "golden" / module, root / "tests" / "golden")
+    shutil.copy(REPO / "tests" / "golden" / "test_goldens.py", root / "tests" / "golden")
     for case in PROJECT_CASES:
         shutil.copytree(
             REPO / "fixtures" / "workspaces" / case, root / "fixtures" / "workspaces" / case

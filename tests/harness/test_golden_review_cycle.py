@@ -39,7 +39,7 @@ def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("CI", raising=False)
     monkeypatch.delenv("GOLDEN_BREAK", raising=False)
     root = golden_project(pytester, monkeypatch, with_goldens=True)
-    (root / "tests" / "conftest.py").write_text(BREAK)
+    (root / "tests" / "golden" / "conftest.py").write_text(BREAK)
     for args in (("init", "-q"), ("add", "-A"), ("commit", "-qm", "goldens")):
         subprocess.run(
             ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
@@ -110,6 +110,8 @@ def test_review_cycle(
     monkeypatch.delenv("GOLDEN_BREAK")
     fixed = run("-n", "2")
     assert _failed(fixed) == {"two_sleeves"}
+    # the per-case summary reaches the xdist controller too
+    fixed.stdout.fnmatch_lines(["*= golden drift by case =*", "two_sleeves: *; inputs changed*"])
     assert {p.split("/")[0] for p in _pending(project)} == {"two_sleeves"}
 
     # the code change again; accept the input edit's outputs only

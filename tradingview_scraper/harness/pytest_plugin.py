@@ -1,7 +1,9 @@
 """The golden suite's pytest side: pending outputs per test, one drift summary per case.
 
-``tests/golden/conftest.py`` imports the fixture and the hook from here. Each golden test runs
-its syrupy assertion inside ``golden_pending(case, name, extension, text)``:
+The root ``tests/conftest.py`` imports the fixture and the hook (the xdist controller loads
+only the conftests on the paths it is given, so one under tests/golden would miss the summary
+under ``pytest -n 2``). Each golden test runs its syrupy assertion inside
+``golden_pending(case, name, extension, text)``:
 
 * on a mismatch (not with ``--snapshot-update``, never when ``CI`` is set) the new output goes to
   ``.golden-pending/`` with its drift report; on a match the pending output of that golden, if
