@@ -9,6 +9,7 @@ with the command that accepts the change.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,10 +24,13 @@ __all__ = [
     "Drift",
     "compare_documents",
     "compare_text",
+    "drift_of_texts",
     "tolerance_for",
 ]
 
-ACCEPT_COMMAND = "pytest tests/golden --snapshot-update   (or: tv-golden update)"
+ACCEPT_COMMAND = (
+    "tv-golden review   (or: tv-golden accept PATTERN; pytest tests/golden --snapshot-update)"
+)
 DEFAULT_TOLERANCE = 1e-9  # absolute; differences at or below it pass without rewriting
 # per-artifact overrides, by artifact family (the last part of a golden's name)
 TOLERANCES: dict[str, float] = {
@@ -199,6 +203,23 @@ def compare_text(name: str, golden: str, current: str) -> Drift:
             )
         )
     return drift
+
+
+def drift_of_texts(name: str, extension: str, golden: str, current: str) -> Drift:
+    """Drift between two golden texts: documents for ``json`` (text if unparseable), else text."""
+    if extension == "json":
+        try:
+            golden_doc, current_doc = json.loads(golden), json.loads(current)
+        except ValueError:
+            return compare_text(name, golden, current)
+        family = (
+            str(current_doc.get("golden_artifact", "")) if isinstance(current_doc, dict) else ""
+        )
+        try:
+            return compare_documents(name, golden_doc, current_doc, tolerance=tolerance_for(family))
+        except (ValueError, TypeError):
+            return compare_text(name, golden, current)
+    return compare_text(name, golden, current)
 
 
 def render_markdown(drifts: Iterable[Drift]) -> str:
