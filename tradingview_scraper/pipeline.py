@@ -4,7 +4,7 @@
     returns  -> stream validation, calendar alignment, nested metas  (pure)
     optimize -> sleeve weights under bounds                          (pure)
     flatten  -> physical asset weights                               (pure)
-    report   -> artifacts, markdown report, hash-chained ledger      (edge: writes files)
+    report   -> artifacts, CSV tables, figures, markdown report, ledger (edge: writes files)
 
 ``compute_meta`` runs everything in memory (``tv-meta validate``); ``run_meta_pipeline`` also
 writes the meta run folder, through a staging folder that is moved into place only when the whole
@@ -42,9 +42,11 @@ from .meta.artifacts import (
     manifest_document,
     optimized_document,
 )
+from .meta.figures import figure_files
 from .meta.loader import load_inputs
 from .meta.report import render_report
 from .meta.returns import MetaReturns
+from .meta.tables import table_documents, table_names
 from .settings import Settings
 
 __all__ = [
@@ -218,6 +220,9 @@ def render_run(computation: MetaComputation, meta_run_id: str, ts: str) -> dict[
     for outcome in computation.outcomes.values():
         for node in walk(outcome):
             _render_node(node, meta_run_id, settings, files, audit)
+    for outcome in computation.outcomes.values():
+        for path, svg in figure_files(outcome).items():
+            files[f"reports/{path}"] = svg
     report = render_report(dict(computation.outcomes), meta_run_id=meta_run_id, generated_at=ts)
     files["reports/meta_portfolio_report.md"] = report.encode("utf-8")
     audit.add(
@@ -267,6 +272,9 @@ def _render_node(
     for family, document in documents.items():
         files[f"data/{names[family]}"] = canonical_json(document).encode("utf-8")
     files[f"data/{names['returns']}"] = returns_pickle(node.returns.frame)
+    csv_names = table_names(node.profile.name, node.risk_profile)
+    for family, text in table_documents(node).items():
+        files[f"data/{csv_names[family]}"] = text.encode("utf-8")
     step = {"meta_profile": node.profile.name, "risk_profile": node.risk_profile}
     audit.add(
         "action",
