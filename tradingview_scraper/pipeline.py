@@ -46,6 +46,7 @@ from .meta.figures import figure_files
 from .meta.loader import load_inputs
 from .meta.report import render_report
 from .meta.returns import MetaReturns
+from .meta.stats import ProfileStats, profile_stats
 from .meta.tables import table_documents, table_names
 from .settings import Settings
 
@@ -219,10 +220,11 @@ def render_run(computation: MetaComputation, meta_run_id: str, ts: str) -> dict[
     files: dict[str, bytes] = {}
     for outcome in computation.outcomes.values():
         for node in walk(outcome):
-            _render_node(node, meta_run_id, settings, files, audit)
-    for outcome in computation.outcomes.values():
-        for path, svg in figure_files(outcome).items():
-            files[f"reports/{path}"] = svg
+            stats = profile_stats(node)  # once per node: the CSV tables and the figures use it
+            _render_node(node, meta_run_id, settings, files, audit, stats=stats)
+            if node is outcome:
+                for path, svg in figure_files(outcome, stats).items():
+                    files[f"reports/{path}"] = svg
     report = render_report(dict(computation.outcomes), meta_run_id=meta_run_id, generated_at=ts)
     files["reports/meta_portfolio_report.md"] = report.encode("utf-8")
     audit.add(
@@ -258,6 +260,8 @@ def _render_node(
     settings: Settings,
     files: dict[str, bytes],
     audit: AuditLog,
+    *,
+    stats: ProfileStats,
 ) -> None:
     names = artifact_names(node.profile.name, node.risk_profile)
     run_paths = {
@@ -273,7 +277,7 @@ def _render_node(
         files[f"data/{names[family]}"] = canonical_json(document).encode("utf-8")
     files[f"data/{names['returns']}"] = returns_pickle(node.returns.frame)
     csv_names = table_names(node.profile.name, node.risk_profile)
-    for family, text in table_documents(node).items():
+    for family, text in table_documents(node, stats).items():
         files[f"data/{csv_names[family]}"] = text.encode("utf-8")
     step = {"meta_profile": node.profile.name, "risk_profile": node.risk_profile}
     audit.add(

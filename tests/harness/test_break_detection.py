@@ -28,7 +28,7 @@ from tradingview_scraper.harness.syrupy_ext import (
     golden_path,
 )
 from tradingview_scraper.io import weights
-from tradingview_scraper.meta import _report_stats, aggregate, loader
+from tradingview_scraper.meta import aggregate, loader, stats
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN_TESTS = REPO / "tests" / "golden" / "test_goldens.py"
@@ -127,7 +127,7 @@ def clip_at_five_percent(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def always_252_days(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_report_stats, "periods_per_year", lambda index: 252)
+    monkeypatch.setattr(stats, "periods_per_year", lambda index: 252)
 
 
 Break = Callable[[pytest.MonkeyPatch], None]

@@ -30,9 +30,9 @@ from tradingview_scraper.contracts import (
     SleeveWeights,
 )
 from tradingview_scraper.meta._report_format import fmt, table
-from tradingview_scraper.meta._report_stats import profile_stats
 from tradingview_scraper.meta.aggregate import AtomInputs, MetaInputs, MetaOutcome, build_meta
 from tradingview_scraper.meta.report import render_report
+from tradingview_scraper.meta.stats import profile_stats
 
 SECTIONS = (
     "Sleeve allocation",

@@ -40,6 +40,7 @@ def _dates(spec: Mapping[str, Any]) -> np.ndarray:
 
 
 def _equity(figure: Figure, spec: Mapping[str, Any]) -> None:
+    figure.subplots_adjust(left=0.09, right=0.98, top=0.94, bottom=0.1, hspace=0.08)
     top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=[3, 1])
     dates = _dates(spec)
     for number, series in enumerate(spec["series"][1:]):
@@ -70,9 +71,20 @@ def _equity(figure: Figure, spec: Mapping[str, Any]) -> None:
     bottom.set_xlabel(spec["note"])
 
 
+def _margins(figure: Figure, *, left: float, bottom: float, top: float = 0.4) -> None:
+    """Fixed margins in inches: no layout solver (it measured every tick label twice)."""
+    width, height = figure.get_size_inches()
+    figure.subplots_adjust(
+        left=left / width, right=1.0 - 0.25 / width, bottom=bottom / height, top=1.0 - top / height
+    )
+
+
 def _weights(figure: Figure, spec: Mapping[str, Any]) -> None:
+    labels = [label if len(label) <= 24 else label[:23] + "…" for label in spec["labels"]]
+    _margins(
+        figure, left=0.25 + 0.07 * max((len(label) for label in labels), default=4), bottom=0.85
+    )
     axes = figure.subplots()
-    labels = spec["labels"]
     y = np.arange(len(labels), dtype=np.float64)
     axes.barh(y - 0.2, spec["raw"], height=0.4, color="#c6d4e8", label="raw (before bounds)")
     axes.barh(y + 0.2, spec["final"], height=0.4, color=_META_COLOR, label="final")
@@ -86,10 +98,13 @@ def _weights(figure: Figure, spec: Mapping[str, Any]) -> None:
     axes.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     axes.set_title(spec["title"])
     axes.set_xlabel(spec["note"])
-    figure.legend(loc="outside lower center", ncols=3, fontsize=7, frameon=False)
+    figure.legend(loc="lower center", ncols=3, fontsize=7, frameon=False, bbox_to_anchor=(0.5, 0.0))
 
 
 def _correlation(figure: Figure, spec: Mapping[str, Any]) -> None:
+    labels = spec["labels"]
+    room = 0.3 + 0.07 * max((len(label) for label in labels), default=0)
+    _margins(figure, left=room, bottom=room + 0.3)
     axes = figure.subplots()
     matrix = np.asarray(spec["matrix"], dtype=np.float64)
     cmap = matplotlib.colormaps[spec["colormap"]].with_extremes(bad="#bbbbbb")
@@ -101,7 +116,6 @@ def _correlation(figure: Figure, spec: Mapping[str, Any]) -> None:
         interpolation="nearest",
         aspect="equal",
     )
-    labels = spec["labels"]
     if 0 < len(labels) <= 12:  # few cells: print each correlation inside its cell
         for (row, column), value in np.ndenumerate(matrix):
             shade = "white" if abs(value) > 0.6 else "black"
@@ -121,6 +135,8 @@ def _correlation(figure: Figure, spec: Mapping[str, Any]) -> None:
 
 
 def _dendrogram(figure: Figure, spec: Mapping[str, Any]) -> None:
+    room = 0.35 + 0.07 * max((len(leaf) for leaf in spec["leaves"]), default=0)
+    _margins(figure, left=0.7, bottom=room + 0.2)
     axes = figure.subplots()
     segments = [[(xl, yl), (xl, y), (xr, y), (xr, yr)] for xl, xr, yl, yr, y in spec["links"]]
     axes.add_collection(LineCollection(segments, colors=_META_COLOR, linewidths=0.8))
@@ -156,7 +172,7 @@ _DRAW: Mapping[
     str, tuple[Callable[[Figure, Mapping[str, Any]], None], Callable[[Any], tuple[float, float]]]
 ] = {
     "equity": (_equity, lambda spec: (9.0, 6.0)),
-    "weights": (_weights, lambda spec: (8.0, 1.6 + 0.24 * len(spec["labels"]))),
+    "weights": (_weights, lambda spec: (8.0, 1.9 + 0.24 * len(spec["labels"]))),
     "correlation": (_correlation, lambda spec: (7.5, 6.5)),
     "dendrogram": (_dendrogram, lambda spec: (10.0, 5.0)),
 }
@@ -166,7 +182,7 @@ def render_svg(spec: Mapping[str, Any]) -> bytes:
     """The SVG of one figure spec; the same spec gives the same bytes in every process."""
     draw, size = _DRAW[spec["family"]]
     with matplotlib.rc_context(dict(RC)):  # type: ignore[arg-type]
-        figure = Figure(figsize=size(spec), layout="constrained")
+        figure = Figure(figsize=size(spec))
         FigureCanvasSVG(figure)
         draw(figure, spec)
         buffer = io.BytesIO()

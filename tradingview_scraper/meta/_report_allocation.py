@@ -18,9 +18,9 @@ from ._report_format import (
     more_line,
     table,
 )
-from ._report_stats import ProfileStats
 from .aggregate import MetaOutcome, SleeveOutcome
 from .metrics import CALENDAR_DAYS, Performance, weekend_days
+from .stats import ProfileStats
 
 __all__ = ["allocation_section", "benefit_section", "performance_section", "sleeve_kind"]
 

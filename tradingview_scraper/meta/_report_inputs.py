@@ -18,10 +18,10 @@ from ._report_format import (
     more_line,
     table,
 )
-from ._report_stats import atomic_sleeves
 from .aggregate import MetaOutcome, SleeveOutcome
 from .health import ANOMALY_MAX_ABS_SHARPE, ANOMALY_MAX_VOL
 from .metrics import weekend_days
+from .stats import atomic_sleeves
 
 __all__ = ["anomalies_section", "calendar_section", "health_section"]
 

@@ -24,9 +24,9 @@ from ._report_format import (
     more_line,
     table,
 )
-from ._report_stats import correlation_matrix, meta_nodes, placed_splits
 from .aggregate import MetaOutcome, SleeveOutcome
 from .artifacts import artifact_names
+from .stats import correlation_matrix, meta_nodes, placed_splits
 from .tables import table_names
 
 __all__ = [

@@ -20,14 +20,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._report_stats import (
+from .aggregate import MetaOutcome
+from .stats import (
     ProfileStats,
     cluster_order,
     correlation_matrix,
     placed_splits,
     profile_stats,
 )
-from .aggregate import MetaOutcome
 
 __all__ = [
     "FIGURE_FAMILIES",

@@ -21,7 +21,6 @@ from collections.abc import Callable, Mapping
 from ._report_allocation import allocation_section, benefit_section, performance_section
 from ._report_format import FULL_ROWS, TOP_ROWS, Links, fmt, more_line, table
 from ._report_inputs import anomalies_section, calendar_section, health_section
-from ._report_stats import ProfileStats, meta_nodes, profile_stats
 from ._report_structure import (
     correlation_section,
     nested_section,
@@ -30,6 +29,7 @@ from ._report_structure import (
 )
 from .aggregate import MetaOutcome
 from .figures import figure_families, figure_names
+from .stats import ProfileStats, meta_nodes, profile_stats
 from .tables import table_names
 
 __all__ = ["COMMON_TITLE", "render_report"]

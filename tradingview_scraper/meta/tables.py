@@ -25,8 +25,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from ._report_stats import ProfileStats, cluster_order, correlation_matrix, profile_stats
 from .aggregate import MetaOutcome
+from .stats import ProfileStats, cluster_order, correlation_matrix, profile_stats
 
 __all__ = ["CSV_FAMILIES", "csv_cell", "table_documents", "table_names"]
 
