@@ -89,7 +89,9 @@ def correlation_matrix(outcome: MetaOutcome) -> FloatArray:
         corr = np.outer(std, std)
         np.divide(cov, corr, out=corr)
     np.clip(corr, -1.0, 1.0, out=corr)
-    constant = std == 0.0
+    # equal values have no correlation, whatever rounding left in their sample variance
+    values = frame.to_numpy(dtype=np.float64)
+    constant = (std == 0.0) | (values.max(axis=0) == values.min(axis=0))
     corr[constant, :] = np.nan
     corr[:, constant] = np.nan
     diagonal = np.where(constant, np.nan, 1.0)
