@@ -218,14 +218,18 @@ def render_run(computation: MetaComputation, meta_run_id: str, ts: str) -> dict[
         tree=[p.name for p in computation.tree],
     )
     files: dict[str, bytes] = {}
-    for outcome in computation.outcomes.values():
+    root_stats: dict[str, ProfileStats] = {}
+    for risk, outcome in computation.outcomes.items():
         for node in walk(outcome):
-            stats = profile_stats(node)  # once per node: the CSV tables and the figures use it
+            stats = profile_stats(node)  # once per node: CSV tables, figures and report use it
             _render_node(node, meta_run_id, settings, files, audit, stats=stats)
             if node is outcome:
+                root_stats[risk] = stats
                 for path, svg in figure_files(outcome, stats).items():
                     files[f"reports/{path}"] = svg
-    report = render_report(dict(computation.outcomes), meta_run_id=meta_run_id, generated_at=ts)
+    report = render_report(
+        dict(computation.outcomes), meta_run_id=meta_run_id, generated_at=ts, stats=root_stats
+    )
     files["reports/meta_portfolio_report.md"] = report.encode("utf-8")
     audit.add(
         "action",

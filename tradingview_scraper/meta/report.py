@@ -70,17 +70,20 @@ def render_report(
     meta_run_id: str,
     generated_at: str,
     top_assets: int = 15,
+    stats: Mapping[str, ProfileStats] | None = None,
 ) -> str:
     """One markdown document for every risk profile of one meta profile.
 
-    ``outcomes`` maps risk profile -> root ``MetaOutcome``, in the order the report lists them.
+    ``outcomes`` maps risk profile -> root ``MetaOutcome``, in the order the report lists them;
+    ``stats`` their ``profile_stats`` when the caller already computed them.
     """
     if not outcomes:
         raise ValueError("render_report: no outcomes to report")
     names = sorted({o.profile.name for o in outcomes.values()})
     if len(names) != 1:
         raise ValueError(f"render_report: outcomes of several meta profiles {names}; expected one")
-    stats = {risk: profile_stats(outcome) for risk, outcome in outcomes.items()}
+    known = {} if stats is None else stats
+    stats = {risk: known.get(risk) or profile_stats(outcome) for risk, outcome in outcomes.items()}
     links = {risk: links_for(outcome) for risk, outcome in outcomes.items()}
     common = _common_sections(outcomes, stats, links)
     blocks: list[list[str]] = [

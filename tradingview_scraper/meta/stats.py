@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .aggregate import MetaOutcome, SleeveOutcome
-from .metrics import Performance, performance, periods_per_year
+from .metrics import Performance, performance, performances, periods_per_year
 
 __all__ = [
     "BENEFIT_RTOL",
@@ -56,7 +56,12 @@ def profile_stats(outcome: MetaOutcome) -> ProfileStats:
     """Statistics of the aligned matrix's columns and of ``outcome.stream`` (same calendar)."""
     frame = outcome.returns.frame
     ppy = periods_per_year(frame.index)
-    sleeves = {str(c): performance(frame[c], ppy) for c in frame.columns}
+    values = frame.to_numpy(dtype=np.float64)
+    if np.isnan(values).any():  # not a meta matrix (those are NaN-free): one column at a time
+        sleeves = {str(c): performance(frame[c], ppy) for c in frame.columns}
+    else:
+        columns = [str(c) for c in frame.columns]
+        sleeves = dict(zip(columns, performances(values, ppy), strict=True))
     meta = performance(outcome.stream, ppy)
     vols = [(p.annualized_vol, i) for i, (_, p) in enumerate(sleeves.items())]
     finite = [(v, i) for v, i in vols if v is not None]
