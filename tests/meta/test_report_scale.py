@@ -147,7 +147,10 @@ def test_summary_lists_the_largest_sleeves_and_the_vetoes(
     top = sorted(ids, key=lambda i: (-largest[i], ids.index(i)))[:20]
     weights_table = summary.split("manifest order:", 1)[1]
     assert _first_cells(weights_table) == sorted(top)
-    assert "all 1000 are in `data/meta_sleeves_meta_big_hrp.csv`" in weights_table
+    assert (
+        "... and 980 more sleeves: all 1000 are in `data/meta_sleeves_meta_big_hrp.csv` "
+        "(one such file per risk profile)." in weights_table
+    )
 
 
 def test_large_profiles_get_pairs_and_splits_instead_of_the_matrix(

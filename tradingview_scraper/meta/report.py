@@ -237,7 +237,8 @@ def _summary(
         csv = links[next(iter(outcomes))].csv["sleeves"]
         lines += [
             "",
-            more_line(len(shown), len(specs), "sleeves", csv) + " (one such file per risk profile)",
+            more_line(len(shown), len(specs), "sleeves", csv).removesuffix(".")
+            + " (one such file per risk profile).",
         ]
     return lines
 
