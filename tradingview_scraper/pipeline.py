@@ -167,10 +167,14 @@ def run_meta_pipeline(
     environ: Mapping[str, str] | None = None,
     progress: Progress = _quiet,
     use_cache: bool = True,
+    draw_figures: bool = True,
 ) -> MetaRun:
     """The canonical runner: compute everything, then write the meta run folder atomically.
 
     ``use_cache=False`` neither reads nor writes the return-matrix cache (``--no-cache``).
+    ``draw_figures=False`` skips drawing the SVG files (everything else, the report's links
+    included, is unchanged): the golden suite snapshots what figures draw, not their bytes, and
+    drawing is most of a small run's time.
     """
     when = now_utc(environ)
     if run_id is not None:
@@ -191,7 +195,9 @@ def run_meta_pipeline(
             f"{shown}: meta run folder already exists; pass --overwrite to replace it "
             "or choose another --run-id"
         )
-    files = render_run(computation, meta_run_id, when.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    files = render_run(
+        computation, meta_run_id, when.strftime("%Y-%m-%dT%H:%M:%SZ"), draw_figures=draw_figures
+    )
     progress(f"write: {len(files)} files into {shown}")
     with staged_folder(final, overwrite=overwrite, shown=shown) as staging:
         for name in sorted(files):
@@ -204,7 +210,9 @@ def run_meta_pipeline(
     return MetaRun(meta_run_id, final, computation, tuple(sorted(files)))
 
 
-def render_run(computation: MetaComputation, meta_run_id: str, ts: str) -> dict[str, bytes]:
+def render_run(
+    computation: MetaComputation, meta_run_id: str, ts: str, *, draw_figures: bool = True
+) -> dict[str, bytes]:
     """Every file of the meta run folder, as bytes, keyed by its path inside the folder."""
     settings = computation.settings
     audit = AuditLog(ts)
@@ -226,7 +234,7 @@ def render_run(computation: MetaComputation, meta_run_id: str, ts: str) -> dict[
             _render_node(node, meta_run_id, settings, files, audit, stats=stats)
             if node is outcome:
                 root_stats[risk] = stats
-                for path, svg in figure_files(outcome, stats).items():
+                for path, svg in (figure_files(outcome, stats) if draw_figures else {}).items():
                     files[f"reports/{path}"] = svg
     report = render_report(
         dict(computation.outcomes), meta_run_id=meta_run_id, generated_at=ts, stats=root_stats

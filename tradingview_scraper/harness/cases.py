@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -62,7 +63,14 @@ def repo_root() -> Path:
 
 def project_root(start: Path) -> Path:
     """The nearest folder above ``start`` holding ``pyproject.toml`` (the repository root)."""
-    for folder in start.resolve().parents:
+    return _project_root(str(start))
+
+
+@functools.lru_cache(maxsize=256)
+def _project_root(start: str) -> Path:
+    # memoized: syrupy asks for every (golden, test) pair at the end of a session, so an
+    # uncached filesystem walk made that step quadratic in the number of goldens
+    for folder in Path(start).resolve().parents:
         if (folder / "pyproject.toml").is_file():
             return folder
     raise HarnessError(f"{start}: no pyproject.toml above it; cannot locate golden/")
@@ -97,8 +105,13 @@ def expected_names(case: Case) -> list[str]:
     return sorted([*names, *extra])
 
 
-def run_case(case: Case, destination: Path) -> MetaRun:
-    """Materialize ``case`` into ``destination`` and run it with the golden clock."""
+def run_case(case: Case, destination: Path, *, draw_figures: bool = True) -> MetaRun:
+    """Materialize ``case`` into ``destination`` and run it with the golden clock.
+
+    The golden suite passes ``draw_figures=False``: its goldens hold what each figure draws
+    (``<case>.figures``), not SVG bytes, and drawing is most of a small case's time; the
+    determinism gate draws them and compares the bytes.
+    """
     workspace = materialize(case.folder, destination)
     return run_meta_pipeline(
         Settings.for_workspace(workspace),
@@ -106,6 +119,7 @@ def run_case(case: Case, destination: Path) -> MetaRun:
         list(case.risk_profiles),
         run_id=case.run_id,
         environ={"SOURCE_DATE_EPOCH": GOLDEN_EPOCH},
+        draw_figures=draw_figures,
     )
 
 

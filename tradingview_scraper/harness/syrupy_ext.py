@@ -52,6 +52,12 @@ def stored_path(key: str) -> Path:
     return golden_path(path.parent.parent.parent, name, extension)
 
 
+@functools.lru_cache(maxsize=64)
+def _dirname(test_file: str) -> str:
+    path = Path(test_file)
+    return str(project_root(path) / GOLDEN_DIR / path.stem)
+
+
 def _key(key_dir: Path, relative: Path, extension: str) -> str | None:
     """syrupy's key for the stored file ``golden/<case>/<rest>.<ext>`` (None: not a golden)."""
     if len(relative.parts) != 2 or not relative.name.endswith(f".{extension}"):
@@ -69,7 +75,7 @@ class _GoldenBase(SingleFileSnapshotExtension):
 
     @classmethod
     def dirname(cls, *, test_location: Any) -> str:
-        return str(project_root(Path(test_location.filepath)) / GOLDEN_DIR / test_location.basename)
+        return _dirname(str(test_location.filepath))
 
     def discover_snapshots(
         self, *, test_location: Any, ignore_extensions: list[str] | None = None
@@ -132,18 +138,23 @@ class _GoldenBase(SingleFileSnapshotExtension):
         an orphan from a golden whose test was merely not selected: orphans are claimed by
         the module's tests, so they are reported (and removed by ``--snapshot-update``);
         goldens of deselected tests keep syrupy's exact per-instance matching.
+
+        syrupy asks this for every (golden, test) pair at the end of a session, so the exact
+        match is a string comparison here (our keys are ``<dir>/<test>[<name>].<ext>``, never
+        long enough for syrupy's 255-character truncation rule); syrupy's generic check, which
+        walks and resolves paths, made that step take most of the suite's time.
         """
-        if super().matches_test_location(
-            test_location=test_location, snapshot_location=snapshot_location
-        ):
-            return True
-        path = Path(snapshot_location)
-        if path.parent != Path(cls.dirname(test_location=test_location)):
+        parent, _, filename = snapshot_location.rpartition("/")
+        if parent != cls.dirname(test_location=test_location):
             return False
+        stem = filename[: -len(cls.file_extension) - 1]
+        if stem == test_location.snapshot_name_parametrized:
+            return True
         known = _golden_snapshots(test_location)
         if known is None:
-            return False
-        stem = path.name[: -len(cls.file_extension) - 1]
+            return super().matches_test_location(
+                test_location=test_location, snapshot_location=snapshot_location
+            )
         return stem not in known
 
     def serialize(self, data: Any, **_: Any) -> str:
