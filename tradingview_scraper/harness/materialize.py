@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import HarnessError
@@ -64,12 +65,15 @@ def load_case(folder: Path) -> Case:
 
 def csv_to_series(path: Path) -> pd.Series:
     """Read a returns CSV (``date`` column + one value column) as a float64 Series."""
-    frame = pd.read_csv(path, dtype={"date": str})
+    frame = pd.read_csv(path, dtype=str)
     if "date" not in frame.columns or len(frame.columns) != 2:
         raise HarnessError(f"{path}: expected columns 'date' and one value column")
     value_column = next(c for c in frame.columns if c != "date")
     index = pd.DatetimeIndex(pd.to_datetime(frame["date"], format="ISO8601"), name="date")
-    return pd.Series(frame[value_column].to_numpy(dtype="float64"), index=index, name=value_column)
+    # Python's float(): the exact double of each decimal under every supported pandas (2.x's
+    # default CSV parser is an ulp off now and then); an empty cell is NaN either way
+    values = np.array([float(v) for v in frame[value_column]], dtype="float64")
+    return pd.Series(values, index=index, name=value_column)
 
 
 def materialize(case_folder: Path, destination: Path) -> Path:
