@@ -4,11 +4,15 @@ tv-golden check                 run the golden suite (fails on drift, missing, u
 tv-golden update                rewrite goldens after an intended change (refused when CI set)
 tv-golden diff BASE [HEAD]      markdown drift report between two git revisions (--json too)
 tv-golden determinism           rerun every case in fresh processes, compare bytes
+
+They work on a checkout of the project (``golden/``, ``fixtures/``, ``tests/golden``) installed
+with the development extra; without either, they exit 3 with one line saying what is missing.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -21,6 +25,38 @@ from .cases import repo_root
 __all__ = ["main"]
 
 GOLDEN_TESTS = "tests/golden"
+# what each command needs besides the package: modules of the dev extra, files of a checkout
+_MODULES = {
+    "check": ("pytest", "syrupy", "deepdiff"),
+    "update": ("pytest", "syrupy", "deepdiff"),
+    "diff": ("syrupy", "deepdiff"),
+    "determinism": (),
+}
+_CHECKOUT = {
+    "check": (GOLDEN_TESTS, "fixtures/workspaces", "pyproject.toml"),
+    "update": (GOLDEN_TESTS, "fixtures/workspaces", "pyproject.toml"),
+    "diff": ("golden", "pyproject.toml"),
+    "determinism": ("fixtures/workspaces",),
+}
+
+
+def missing_requirement(command: str) -> str | None:
+    """Why ``command`` cannot run here (one line), or None when it can."""
+    absent = [name for name in _MODULES[command] if importlib.util.find_spec(name) is None]
+    if absent:
+        return (
+            f"tv-golden {command} needs {', '.join(absent)} (not installed): install "
+            'the development extra in a checkout of the project (pip install -e ".[dev]")'
+        )
+    root = repo_root()
+    lacking = [part for part in _CHECKOUT[command] if not (root / part).exists()]
+    if lacking:
+        return (
+            f"tv-golden {command} needs a checkout of the project, but {root} has no "
+            f"{', '.join(lacking)}: run it from a git clone installed with "
+            'pip install -e ".[dev]"'
+        )
+    return None
 
 
 def _pytest(extra: Sequence[str]) -> int:
@@ -47,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    problem = missing_requirement(args.command)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 3
     try:
         if args.command == "check":
             return _pytest(args.pytest_args)
