@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import MetaPipelineError
+from .io.schemas import SCHEMA_NAMES, schema_text
 from .meta.aggregate import walk
 from .meta.metrics import performance, periods_per_year
 from .pipeline import MetaComputation, compute_meta, run_meta_pipeline
@@ -52,6 +53,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = sub.add_parser("validate", help="check manifest and inputs in memory; write nothing")
     _common(validate)
+
+    schema = sub.add_parser(
+        "schema",
+        help="print a JSON Schema (draft 2020-12): the manifest or a JSON artifact",
+        description="Print the JSON Schema (draft 2020-12) of configs/manifest.json ('manifest') "
+        "or of a JSON artifact family of a meta run folder. Point an editor at it with "
+        '"$schema" in the manifest; validate with any JSON Schema tool.',
+    )
+    schema.add_argument("name", choices=SCHEMA_NAMES, help="manifest or an artifact family")
     return parser
 
 
@@ -204,10 +214,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(schema_text(args.name))
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _cmd_run,
     "validate": _cmd_validate,
     "demo": _cmd_demo,
+    "schema": _cmd_schema,
 }
 
 
