@@ -7,7 +7,9 @@
 Every stream comes from ``numpy.random.default_rng(seed)`` with a fixed seed per sleeve, so
 regenerating reproduces the checked-in files byte for byte (a test checks this). The
 ``upstream_benchmark`` case copies the real upstream streams from
-``../shared/data/upstream_meta_benchmark_returns.csv`` (its README explains them).
+``../shared/data/upstream_meta_benchmark_returns.csv`` (its README explains them); the
+``upstream_manifest`` case copies ``../shared/data/upstream_manifest.json`` verbatim and
+generates a run for every sleeve its meta profiles name.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CSV = REPO.parent / "shared" / "data" / "upstream_meta_benchmark_returns.csv"
+SHARED_MANIFEST = REPO.parent / "shared" / "data" / "upstream_manifest.json"
 RUNS = Path("data/artifacts/summaries/runs")
 
 
@@ -659,6 +662,72 @@ def upstream_case() -> Workspace:
     )
 
 
+def upstream_manifest_case() -> Workspace:
+    """The upstream project's own manifest, verbatim, with a run for every sleeve it names.
+
+    Pinned runs get the pinned id (``run_id: ""`` means not pinned, as upstream writes it);
+    a profile named only unpinned gets one run ``<profile>_20260130-000000``, the newest of
+    its profile. Each run holds hrp, equal_weight and max_sharpe streams (positive drift):
+    crypto profiles on a 7-day calendar, ``production_*``/``institutional_*`` on business
+    days; sleeves of ``*_short`` profiles hold short assets.
+    """
+    manifest = json.loads(SHARED_MANIFEST.read_text(encoding="utf-8"))
+    runs: dict[str, str] = {}  # run id -> profile
+    unpinned: set[str] = set()
+    for body in manifest["profiles"].values():
+        for sleeve in body.get("sleeves", []) if isinstance(body, dict) else []:
+            if "profile" not in sleeve:
+                continue
+            if sleeve.get("run_id"):
+                assert runs.setdefault(sleeve["run_id"], sleeve["profile"]) == sleeve["profile"]
+            else:
+                unpinned.add(sleeve["profile"])
+    for profile in sorted(unpinned - set(runs.values())):
+        runs[f"{profile}_20260130-000000"] = profile
+    risks = ["equal_weight", "hrp", "max_sharpe"]
+    crypto = crypto_days("2025-10-01", 61)
+    tradfi = tradfi_days("2025-10-01", 44)
+    sleeves = []
+    for i, (run_id, profile) in enumerate(sorted(runs.items())):
+        stamp = run_id[-15:]
+        created = (
+            f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]}T{stamp[9:11]}:{stamp[11:13]}:{stamp[13:]}"
+            if len(stamp) == 15 and stamp[8] == "-" and stamp.replace("-", "").isdigit()
+            else "2026-01-20T00:00:00"
+        )
+        tradfi_profile = profile.startswith(("production", "institutional"))
+        sign = -1.0 if profile.endswith("_short") else 1.0
+        own = f"NYSE:X{i:02d}" if tradfi_profile else f"BINANCE:X{i:02d}USDT"
+        shared = "NYSE:SPY" if tradfi_profile else "BINANCE:BTCUSDT"
+        assets = [(shared, 0.6 * sign), (own, 0.4 * sign)]
+        index = tradfi if tradfi_profile else crypto
+        sigma = 0.01 if tradfi_profile else 0.02 + 0.002 * (i % 5)
+        streams = {
+            risk: stream(7000 + 10 * i + k, index, 0.002, sigma * (1 + 0.1 * k))
+            for k, risk in enumerate(risks)
+        }
+        sleeves.append(
+            Sleeve(run_id, profile, created, streams, {r: assets for r in risks}, windows=4)
+        )
+
+    def verbatim(root: Path) -> None:
+        shutil.copyfile(SHARED_MANIFEST, root / "configs" / "manifest.json")
+
+    return Workspace(
+        "upstream_manifest",
+        {},
+        sleeves,
+        case(
+            "The upstream project's manifest, verbatim: nested meta_fractal_test (its branch "
+            "meta_crypto_only pins runs without a profile prefix and carries an upstream "
+            "feature flag), equal weight and max Sharpe.",
+            "meta_fractal_test",
+            ["equal_weight", "max_sharpe"],
+        ),
+        extra=verbatim,
+    )
+
+
 class _Hostile:
     def __reduce__(self) -> tuple[object, tuple[str]]:
         import os
@@ -824,6 +893,8 @@ def all_cases() -> list[Workspace]:
     shorts.extra = v2_atoms
     if SHARED_CSV.exists():
         cases.append(upstream_case())
+    if SHARED_MANIFEST.exists():
+        cases.append(upstream_manifest_case())
     return cases
 
 

@@ -106,6 +106,73 @@ def one_error_line(err: str) -> str:
 # ----------------------------------------------------------------------------- validate
 
 
+def test_validate_all_prints_one_line_per_meta_profile(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def add_profiles(data: dict[str, Any]) -> None:
+        data["profiles"]["meta_b_one"] = {"sleeves": [{"id": "solo", "profile": "beta"}]}
+        data["profiles"]["meta_c_pinned"] = {
+            "sleeves": [
+                {"id": "a", "profile": "alpha", "run_id": "alpha_19990101-000000"},
+                {"id": "b", "profile": "beta"},
+            ]
+        }
+        data["profiles"]["meta_d_typo"] = {
+            "sleeves": [{"id": "a", "profile": "alpha"}, {"id": "b", "profile": "beta"}],
+            "meta_allocation": {"max_wieght": 0.5},
+        }
+        data["profiles"]["not_meta"] = {"backtest": {"train_window": 5}}
+
+    edit_manifest(ws, add_profiles)
+    before = snapshot(ws)
+    assert main(["validate", "--workspace", str(ws), "--all"]) == 3
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert [line.split()[:2] for line in lines] == [
+        ["ok", "meta_b_one"],
+        ["FAIL", "meta_c_pinned"],
+        ["FAIL", "meta_d_typo"],
+        ["ok", "meta_two"],
+    ]
+    # a one-sleeve meta profile is valid (default min_sleeves is min(2, sleeves))
+    assert re.fullmatch(r"ok +meta_b_one +hrp: hrp, 1/1 sleeves, \d+ common days", lines[0])
+    assert re.fullmatch(
+        r"FAIL +meta_c_pinned +sleeve 'a' \(profiles\.meta_c_pinned\.sleeves\[0\]\): pinned run "
+        r"'alpha_19990101-000000' does not exist under data/artifacts/summaries/runs",
+        lines[1],
+    )
+    assert re.search(r"unknown key 'max_wieght' \(did you mean 'max_weight'\?\)", lines[2])
+    assert re.fullmatch(r"ok +meta_two +hrp: hrp, 2/2 sleeves, \d+ common days", lines[3])
+    assert one_error_line(err) == (
+        "error: configs/manifest.json: 2 of 4 meta profiles failed validation: "
+        "meta_c_pinned, meta_d_typo"
+    )
+    assert snapshot(ws) == before
+
+
+def test_validate_all_passes_when_every_profile_is_valid(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", "--workspace", str(ws), "--all", "--risk-profiles", "hrp"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert re.fullmatch(
+        r"ok +meta_two +hrp: hrp, 2/2 sleeves, \d+ common days\n"
+        r"all 1 meta profiles of configs/manifest\.json are valid; nothing was written\n",
+        out,
+    )
+
+
+def test_validate_all_without_meta_profiles_exits_3(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_manifest(ws, lambda data: data["profiles"].pop(PROFILE))
+    assert main(["validate", "--workspace", str(ws), "--all"]) == 3
+    assert one_error_line(capsys.readouterr().err) == (
+        "error: configs/manifest.json: no meta profiles to validate (no profile has 'sleeves')"
+    )
+
+
 def test_validate_succeeds_and_writes_nothing(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
     before = snapshot(ws)
     assert validate(ws) == 0
@@ -137,14 +204,15 @@ BROKEN: list[tuple[str, Edit, tuple[str, ...], str]] = [
         (),
         r"^error: configs/manifest\.json: profiles\.meta_two\.meta_allocation\.risk_profiles: "
         r"unknown risk profile 'barbell': .*; allowed: equal_weight, erc, hrp, "
-        r"inverse_volatility, min_variance, risk_parity$",
+        r"inverse_volatility, max_sharpe, min_variance, risk_parity$",
     ),
     (
         "unknown-risk-profile-on-command-line",
         no_edit,
         ("--risk-profiles", "hrp,barbell"),
         r"^error: configs/manifest\.json: profiles\.meta_two: unknown risk profile 'barbell'.*"
-        r"allowed: equal_weight, erc, hrp, inverse_volatility, min_variance, risk_parity$",
+        r"allowed: equal_weight, erc, hrp, inverse_volatility, max_sharpe, min_variance, "
+        r"risk_parity$",
     ),
     (
         "bad-run-id",
@@ -290,7 +358,15 @@ def test_workspace_from_environment(
         pytest.param([], r"the following arguments are required: COMMAND", id="no-command"),
         pytest.param(["frobnicate"], r"invalid choice: 'frobnicate'", id="unknown-command"),
         pytest.param(
-            ["validate"], r"the following arguments are required: --profile", id="no-profile"
+            ["validate"], r"one of the arguments --profile --all is required", id="no-profile"
+        ),
+        pytest.param(
+            ["validate", "--profile", "m", "--all"],
+            r"argument --all: not allowed with argument --profile",
+            id="profile-and-all",
+        ),
+        pytest.param(
+            ["run"], r"the following arguments are required: --profile", id="run-no-profile"
         ),
         pytest.param(
             ["run", "--profile", "m", "--risk-profiles", "hrp,,erc"],

@@ -8,6 +8,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_CSV = REPO.parent / "shared" / "data" / "upstream_meta_benchmark_returns.csv"
+SHARED_MANIFEST = REPO.parent / "shared" / "data" / "upstream_manifest.json"
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -26,10 +27,12 @@ def test_regenerating_reproduces_the_checked_in_files(tmp_path: Path) -> None:
     )
     fresh = _tree(tmp_path / "fixtures" / "workspaces")
     checked_in = _tree(REPO / "fixtures" / "workspaces")
-    if not SHARED_CSV.exists():  # the upstream case needs ../shared/data
-        checked_in = {
-            k: v for k, v in checked_in.items() if not k.startswith("upstream_benchmark/")
-        }
+    for source, case in (
+        (SHARED_CSV, "upstream_benchmark/"),
+        (SHARED_MANIFEST, "upstream_manifest/"),
+    ):
+        if not source.exists():  # the upstream cases need ../shared/data
+            checked_in = {k: v for k, v in checked_in.items() if not k.startswith(case)}
     assert sorted(fresh) == sorted(checked_in)
     changed = [name for name in fresh if fresh[name] != checked_in[name]]
     assert changed == []

@@ -20,7 +20,7 @@ from tradingview_scraper.errors import (
 from tradingview_scraper.manifest import load_manifest, parse_manifest, profile_tree
 
 ROOT = "meta_a"
-ALLOWED = "equal_weight, erc, hrp, inverse_volatility, min_variance, risk_parity"
+ALLOWED = "equal_weight, erc, hrp, inverse_volatility, max_sharpe, min_variance, risk_parity"
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -180,7 +180,7 @@ REJECTED: list[tuple[str, Mutation, type[Exception], str]] = [
         RunIdError,
         r"run id '\.hidden' is not allowed",
     ),
-    ("run-id-empty", put((*S0, "run_id"), ""), RunIdError, r"run id '' is not allowed"),
+    ("run-id-blank", put((*S0, "run_id"), " "), RunIdError, r"run id ' ' is not allowed"),
     ("run-id-number", put((*S0, "run_id"), 7), RunIdError, r"run id 7 is not allowed"),
     (
         "run-id-on-meta-sleeve",
@@ -505,14 +505,109 @@ def test_rejected(tmp_path: Path, mutation: Mutation, error: type[Exception], pa
     assert type(caught.value) is error  # not merely a subclass or a sibling
 
 
-def test_rules_are_checked_for_profiles_outside_the_tree(tmp_path: Path) -> None:
-    """Every meta profile is validated at load, not only the one being run."""
+def test_a_broken_profile_outside_the_tree_does_not_block_a_run(tmp_path: Path) -> None:
+    """Strict where it matters: only the tree being run is validated strictly."""
     data = base()
     data["profiles"]["meta_other"] = {
         "sleeves": [{"id": "z", "profile": "pz", "max_wieght": 1}],
     }
+    manifest, tree = load(tmp_path, data)
+    assert [p.name for p in tree] == [ROOT]
+    assert manifest.meta_names == (ROOT, "meta_other")
+    assert set(manifest.invalid) == {"meta_other"}
     with pytest.raises(ManifestError, match=r"meta_other\.sleeves\[0\]: unknown key 'max_wieght'"):
+        profile_tree(manifest, "meta_other")
+
+
+def test_a_broken_profile_inside_the_tree_blocks_the_run(tmp_path: Path) -> None:
+    data = base()
+    data["profiles"][ROOT]["sleeves"].append({"id": "n", "meta_profile": "meta_other"})
+    data["profiles"]["meta_other"] = {
+        "sleeves": [{"id": "z", "profile": "pz"}],
+        "meta_allocation": {"max_weight": 0.5},
+    }
+    with pytest.raises(InfeasibleBoundsError, match=r"profiles\.meta_other: infeasible bounds"):
         load(tmp_path, data)
+
+
+@pytest.mark.parametrize("pin", ["", None])
+def test_empty_and_null_run_ids_mean_not_pinned(tmp_path: Path, pin: str | None) -> None:
+    """Upstream writes ``"run_id": ""`` for "use the newest run"."""
+    manifest, _ = load(tmp_path, mutated(put((*S0, "run_id"), pin)))
+    assert manifest.profiles[ROOT].sleeves[0].run_id is None
+
+
+@pytest.mark.parametrize(("sleeves", "expected"), [(1, 1), (2, 2), (3, 2)])
+def test_default_min_sleeves_is_at_most_the_sleeve_count(
+    tmp_path: Path, sleeves: int, expected: int
+) -> None:
+    data = base()
+    data["profiles"][ROOT]["sleeves"] = [{"id": f"s{i}", "profile": "px"} for i in range(sleeves)]
+    manifest, _ = load(tmp_path, data)
+    assert manifest.profiles[ROOT].health.min_sleeves == expected
+
+
+def test_explicit_min_sleeves_above_the_sleeve_count_is_still_an_error(tmp_path: Path) -> None:
+    data = base()
+    data["profiles"][ROOT]["sleeves"] = [{"id": "only", "profile": "px"}]
+    data["profiles"][ROOT]["health"] = {"min_sleeves": 2}
+    with pytest.raises(
+        ManifestError, match=r"health\.min_sleeves is 2 but the profile has only 1 sleeve\(s\)"
+    ):
+        load(tmp_path, data)
+
+
+def test_upstream_settings_are_accepted_and_recorded(tmp_path: Path) -> None:
+    data = base()
+    data["profiles"][ROOT]["features"] = {
+        "feat_directional_sign_test_gate": True,
+        "entropy_max_threshold": 0.95,
+    }
+    data["profiles"][ROOT]["backtest"] = {"train_window": 252, "anything_upstream": [1, 2]}
+    data["profiles"][ROOT]["discovery"] = {}
+    data["profiles"][ROOT]["env"] = None
+    data["profiles"][ROOT]["risk"] = "opaque"
+    manifest, _ = load(tmp_path, data)
+    assert manifest.profiles[ROOT].ignored_settings == (
+        ("backtest.anything_upstream", [1, 2]),
+        ("backtest.train_window", 252),
+        ("features.entropy_max_threshold", 0.95),
+        ("features.feat_directional_sign_test_gate", True),
+        ("risk", "opaque"),
+    )
+
+
+def test_a_profile_without_upstream_settings_records_none(tmp_path: Path) -> None:
+    manifest, _ = load(tmp_path, base())
+    assert manifest.profiles[ROOT].ignored_settings == ()
+
+
+@pytest.mark.parametrize(
+    ("mutation", "pattern"),
+    [
+        pytest.param(
+            put((*P, "features"), {"feat_directional_sign_test_gte": True}),
+            r"meta_a\.features: unknown key 'feat_directional_sign_test_gte' \(did you mean "
+            r"'feat_directional_sign_test_gate'\?\); allowed keys: adaptive_fallback_profile, ",
+            id="feature-typo",
+        ),
+        pytest.param(
+            put((*P, "features"), ["feat_audit_ledger"]),
+            r"meta_a\.features must be an object, got a list",
+            id="features-not-an-object",
+        ),
+        pytest.param(
+            put((*P, "backtset"), {"train_window": 1}),
+            r"meta_a: unknown key 'backtset' \(did you mean 'backtest'\?\); allowed keys: ",
+            id="section-typo",
+        ),
+    ],
+)
+def test_keys_neither_ours_nor_upstreams_are_rejected(
+    tmp_path: Path, mutation: Mutation, pattern: str
+) -> None:
+    with pytest.raises(ManifestError, match=pattern):
+        load(tmp_path, mutated(mutation))
 
 
 # ----------------------------------------------------------------------------- accepted
@@ -521,7 +616,7 @@ def test_rules_are_checked_for_profiles_outside_the_tree(tmp_path: Path) -> None
 def test_description_and_features_are_accepted_at_top_level(tmp_path: Path) -> None:
     data = base()
     data["profiles"][ROOT]["description"] = "two sleeves"
-    data["profiles"][ROOT]["features"] = {"anything": ["goes", 1, None]}
+    data["profiles"][ROOT]["features"] = {"mps_weights_override": {"goes": 1}}
     manifest, tree = load(tmp_path, data)
     assert [p.name for p in tree] == [ROOT]
     assert manifest.profiles[ROOT].description == "two sleeves"
@@ -855,3 +950,29 @@ def test_missing_manifest_file(tmp_path: Path) -> None:
 def test_parse_manifest_names_its_source() -> None:
     with pytest.raises(ManifestError, match=r"^somewhere\.json: 'profiles' must be an object"):
         parse_manifest({}, source="somewhere.json")
+
+
+UPSTREAM_MANIFEST = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "upstream_manifest.json"
+)
+
+
+@pytest.mark.skipif(not UPSTREAM_MANIFEST.exists(), reason="shared upstream data not present")
+def test_every_meta_profile_of_the_upstream_manifest_is_valid() -> None:
+    """The upstream project's own manifest, verbatim (../shared/data/README.md)."""
+    manifest = load_manifest(UPSTREAM_MANIFEST, display="configs/manifest.json")
+    assert manifest.invalid == {}
+    assert len(manifest.meta_names) == 13
+    for name in manifest.meta_names:
+        assert profile_tree(manifest, name)[0].name == name
+    profiles = manifest.profiles
+    assert profiles["meta_benchmark"].ignored_settings == (
+        ("features.feat_directional_sign_test_gate", True),
+    )
+    assert profiles["meta_ray_test"].health.min_sleeves == 1
+    assert [s.run_id for s in profiles["meta_benchmark_ray"].sleeves] == [None, None]
+    assert [p.name for p in profile_tree(manifest, "meta_fractal_test")] == [
+        "meta_fractal_test",
+        "meta_crypto_only",
+    ]
+    assert profiles["meta_fractal_test"].allocation.risk_profiles == ("equal_weight",)

@@ -13,12 +13,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import MetaPipelineError
+from .errors import ManifestError, MetaPipelineError
 from .io.schemas import SCHEMA_NAMES, schema_text
+from .manifest import load_manifest
 from .meta.aggregate import walk
 from .meta.metrics import performance, periods_per_year
 from .pipeline import MetaComputation, compute_meta, run_meta_pipeline
-from .settings import get_settings
+from .settings import Settings, get_settings
 
 __all__ = ["main"]
 
@@ -52,7 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--overwrite", action="store_true", help="replace an earlier demo run")
 
     validate = sub.add_parser("validate", help="check manifest and inputs in memory; write nothing")
-    _common(validate)
+    which = validate.add_mutually_exclusive_group(required=True)
+    _common(validate, profile=which)
+    which.add_argument(
+        "--all",
+        action="store_true",
+        help="check every meta profile of the manifest, one line each (exit 3 if any fails)",
+    )
 
     schema = sub.add_parser(
         "schema",
@@ -65,9 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(
+    parser: argparse.ArgumentParser, *, profile: argparse._ActionsContainer | None = None
+) -> None:
     parser.add_argument("--workspace", type=Path, default=None, help="workspace root (default .)")
-    parser.add_argument("--profile", required=True, help="meta profile in configs/manifest.json")
+    (profile or parser).add_argument(
+        "--profile", required=profile is None, help="meta profile in configs/manifest.json"
+    )
     parser.add_argument(
         "--risk-profiles",
         type=_risk_list,
@@ -174,6 +185,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     settings = get_settings(args.workspace)
+    if args.all:
+        return _validate_all(settings, args.risk_profiles, use_cache=not args.no_cache)
     computation = compute_meta(
         settings,
         args.profile,
@@ -202,6 +215,56 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 print(line)
     print(summary_table(computation))
     return EXIT_OK
+
+
+def _validate_all(
+    settings: Settings, risk_profiles: Sequence[str] | None, *, use_cache: bool
+) -> int:
+    """``validate --all``: every meta profile of the manifest, one line each.
+
+    A problem in one profile never hides the others; the exit code is 3 if any failed (with
+    one ``error:`` line on stderr naming them), else 0.
+    """
+    shown = settings.relative(settings.manifest_path)
+    manifest = load_manifest(settings.manifest_path, display=shown)
+    names = manifest.meta_names
+    if not names:
+        raise ManifestError(f"{shown}: no meta profiles to validate (no profile has 'sleeves')")
+    failed: list[str] = []
+    width = max(len(name) for name in names)
+    for name in names:
+        try:
+            computation = compute_meta(settings, name, risk_profiles, use_cache=use_cache)
+        except MetaPipelineError as exc:
+            failed.append(name)
+            print(f"FAIL  {name.ljust(width)}  {' '.join(str(exc).split())}")
+            continue
+        print(f"ok    {name.ljust(width)}  {_outline(computation)}")
+    if failed:
+        print(
+            f"error: {shown}: {len(failed)} of {len(names)} meta profiles failed validation: "
+            f"{', '.join(failed)}",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    print(f"all {len(names)} meta profiles of {shown} are valid; nothing was written")
+    return EXIT_OK
+
+
+def _outline(computation: MetaComputation) -> str:
+    """One line per profile: per risk profile the method, included sleeves and common days."""
+    parts = []
+    for risk, outcome in computation.outcomes.items():
+        included = sum(1 for s in outcome.sleeves if s.status == "included")
+        part = (
+            f"{risk}: {outcome.method}, {included}/{len(outcome.sleeves)} sleeves, "
+            f"{outcome.returns.common_days} common days"
+        )
+        fallbacks = [n.profile.name for n in walk(outcome) if n.fallback]
+        if fallbacks:
+            part += f", equal-weight fallback in {', '.join(fallbacks)}"
+        parts.append(part)
+    return "; ".join(parts)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:

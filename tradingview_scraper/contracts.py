@@ -35,7 +35,14 @@ __all__ = [
     "canonical_allocator",
 ]
 
-ALLOCATORS: tuple[str, ...] = ("equal_weight", "erc", "hrp", "inverse_volatility", "min_variance")
+ALLOCATORS: tuple[str, ...] = (
+    "equal_weight",
+    "erc",
+    "hrp",
+    "inverse_volatility",
+    "max_sharpe",
+    "min_variance",
+)
 ALLOCATOR_ALIASES: Mapping[str, str] = {"risk_parity": "erc"}
 LINKAGES: tuple[str, ...] = ("average", "complete", "single", "ward")
 COVARIANCES: tuple[str, ...] = ("ledoit_wolf", "sample")
@@ -111,6 +118,8 @@ class MetaProfile:
     health: HealthSettings = field(default_factory=HealthSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     description: str = ""
+    # upstream settings accepted but not implemented: (dotted name, value), sorted by name
+    ignored_settings: tuple[tuple[str, Any], ...] = ()
 
     def bounds_for(self, sleeve: SleeveSpec) -> Bounds:
         """A sleeve's ``weight_limit``, else the profile's ``min_weight``/``max_weight``."""
@@ -121,11 +130,21 @@ class MetaProfile:
 
 @dataclass(frozen=True, slots=True)
 class Manifest:
-    """The meta profiles of ``configs/manifest.json`` (other profiles are only named)."""
+    """The meta profiles of ``configs/manifest.json`` (other profiles are only named).
+
+    A meta profile that breaks the rules is kept in ``invalid`` with its error, raised only when
+    a run needs that profile: a problem in an unrelated profile never blocks a run.
+    """
 
     path: str  # relative to the workspace
     profiles: Mapping[str, MetaProfile]
     other_profiles: frozenset[str] = frozenset()
+    invalid: Mapping[str, Exception] = field(default_factory=dict)
+
+    @property
+    def meta_names(self) -> tuple[str, ...]:
+        """Every meta profile's name, valid or not, sorted."""
+        return tuple(sorted({*self.profiles, *self.invalid}))
 
 
 @dataclass(frozen=True, slots=True)

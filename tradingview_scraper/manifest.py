@@ -3,6 +3,13 @@
 Every check runs here, before any sleeve data is read: schema and types, unknown keys, run-id
 syntax, duplicate sleeve ids, bounds feasibility, allocator names, references to nested meta
 profiles, cycles and depth. Errors name the manifest, the JSON location and the offending value.
+
+Strict where it matters, tolerant elsewhere: each meta profile is validated on its own, and a
+profile that breaks a rule is kept with its error (``Manifest.invalid``), raised by
+``profile_tree`` only when the tree being run contains it. Upstream conventions are read as
+upstream means them: ``run_id`` ``""``/``null`` is "not pinned", ``min_sleeves`` defaults to
+min(2, number of sleeves), and settings upstream knows but this pipeline does not implement
+(``_upstream_keys``) are accepted and recorded as ``ignored_settings``.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import _upstream_keys
 from .allocation.bounds import check_feasible
 from .contracts import (
     ALIGNMENTS,
@@ -30,7 +38,13 @@ from .contracts import (
     MetaProfile,
     SleeveSpec,
 )
-from .errors import InfeasibleBoundsError, ManifestError, MissingArtifactError, RunIdError
+from .errors import (
+    InfeasibleBoundsError,
+    ManifestError,
+    MetaPipelineError,
+    MissingArtifactError,
+    RunIdError,
+)
 
 __all__ = [
     "MAX_DEPTH",
@@ -64,6 +78,7 @@ _HEALTH_KEYS = frozenset({"min_success_ratio", "min_sleeves", "require_ledger"})
 _CALENDAR_KEYS = frozenset({"alignment"})
 _PROFILE_KEYS = frozenset(
     {"description", "features", "sleeves", "meta_allocation", "health", "calendar"}
+    | _upstream_keys.SECTIONS
 )
 
 
@@ -108,14 +123,18 @@ def parse_manifest(data: Any, *, source: str) -> Manifest:
     if not isinstance(profiles, dict):
         raise ManifestError(f"{source}: 'profiles' must be an object, got {_kind(profiles)}")
     metas: dict[str, MetaProfile] = {}
+    invalid: dict[str, Exception] = {}
     others: set[str] = set()
     for name in sorted(profiles):
         body = profiles[name]
         if isinstance(body, dict) and "sleeves" in body:
-            metas[name] = _parse_profile(name, body, source)
+            try:
+                metas[name] = _parse_profile(name, body, source)
+            except MetaPipelineError as exc:  # raised only if a run needs this profile
+                invalid[name] = exc
         else:
             others.add(name)
-    return Manifest(path=source, profiles=metas, other_profiles=frozenset(others))
+    return Manifest(path=source, profiles=metas, other_profiles=frozenset(others), invalid=invalid)
 
 
 def profile_tree(
@@ -127,8 +146,10 @@ def profile_tree(
     ``risk_profiles`` defaults to the root's configured list.
     """
     where = manifest.path
+    if root in manifest.invalid:
+        raise manifest.invalid[root]
     if root not in manifest.profiles:
-        known = ", ".join(sorted(manifest.profiles)) or "none"
+        known = ", ".join(manifest.meta_names) or "none"
         hint = " (it has no 'sleeves')" if root in manifest.other_profiles else ""
         raise ManifestError(
             f"{where}: meta profile {root!r} not found{hint}; meta profiles: {known}"
@@ -157,6 +178,8 @@ def profile_tree(
                 raise ManifestError(
                     f"{where}: cyclic meta profiles: {cycle} (at {sleeve.location})"
                 )
+            if child in manifest.invalid:
+                raise manifest.invalid[child]
             if child not in manifest.profiles:
                 hint = " (it has no 'sleeves')" if child in manifest.other_profiles else ""
                 raise ManifestError(
@@ -266,7 +289,7 @@ def _parse_profile(name: str, body: dict[str, Any], source: str) -> MetaProfile:
     if not isinstance(description, str):
         raise ManifestError(f"{where}.description must be a string, got {_kind(description)}")
     allocation = _parse_allocation(body, where)
-    health = _parse_health(body, where)
+    ignored = _ignored_settings(body, where)
     calendar_body = _section(body, "calendar", _CALENDAR_KEYS, where)
     calendar = CalendarSettings(
         alignment=_choice(
@@ -287,6 +310,7 @@ def _parse_profile(name: str, body: dict[str, Any], source: str) -> MetaProfile:
             )
         seen[sleeve.id] = index
         sleeves.append(sleeve)
+    health = _parse_health(body, where, len(sleeves))
     if health.min_sleeves > len(sleeves):
         raise ManifestError(
             f"{where}.health.min_sleeves is {health.min_sleeves} but the profile has only "
@@ -299,6 +323,7 @@ def _parse_profile(name: str, body: dict[str, Any], source: str) -> MetaProfile:
         health=health,
         calendar=calendar,
         description=description,
+        ignored_settings=ignored,
     )
     _check_bounds(profile, where)
     return profile
@@ -353,7 +378,29 @@ def _parse_allocation(body: Mapping[str, Any], where: str) -> AllocationSettings
     return settings
 
 
-def _parse_health(body: Mapping[str, Any], where: str) -> HealthSettings:
+def _ignored_settings(body: Mapping[str, Any], where: str) -> tuple[tuple[str, Any], ...]:
+    """Upstream settings of a profile, as sorted ``(dotted name, value)`` pairs.
+
+    Every key of ``features`` must be one of upstream's feature flags; the other upstream blocks
+    are taken whole (upstream ignores unknown keys inside them).
+    """
+    found: dict[str, Any] = {}
+    features = body.get("features")
+    if features is not None:
+        if not isinstance(features, dict):
+            raise ManifestError(f"{where}.features must be an object, got {_kind(features)}")
+        _check_keys(features, _upstream_keys.FEATURES, f"{where}.features")
+        found.update({f"features.{key}": value for key, value in features.items()})
+    for section in sorted(_upstream_keys.SECTIONS & set(body)):
+        value = body[section]
+        if isinstance(value, dict):  # an empty block sets nothing
+            found.update({f"{section}.{key}": item for key, item in value.items()})
+        elif value is not None:
+            found[section] = value
+    return tuple(sorted(found.items()))
+
+
+def _parse_health(body: Mapping[str, Any], where: str, sleeves: int) -> HealthSettings:
     health = _section(body, "health", _HEALTH_KEYS, where)
     here = f"{where}.health"
     require = health.get("require_ledger", True)
@@ -363,7 +410,8 @@ def _parse_health(body: Mapping[str, Any], where: str) -> HealthSettings:
         min_success_ratio=_number(
             health.get("min_success_ratio", 0.75), f"{here}.min_success_ratio"
         ),
-        min_sleeves=_integer(health.get("min_sleeves", 2), f"{here}.min_sleeves", 1),
+        # a one-sleeve meta profile is valid: the default is min(2, number of sleeves)
+        min_sleeves=_integer(health.get("min_sleeves", min(2, sleeves)), f"{here}.min_sleeves", 1),
         require_ledger=require,
     )
 
@@ -381,6 +429,8 @@ def _parse_sleeve(raw: object, location: str, source: str) -> SleeveSpec:
             "or 'meta_profile' (a nested meta profile)"
         )
     run_id = raw.get("run_id")
+    if run_id == "":  # upstream writes "" (like null) for "not pinned"
+        run_id = None
     if run_id is not None:
         if has_meta:
             raise ManifestError(f"{where} (sleeve {sleeve_id!r}): run_id needs 'profile'")

@@ -87,7 +87,7 @@ BAD_INPUTS = [
         {},
         errors.ManifestError,
         r"unknown allocation method 'barbell'; allowed: equal_weight, erc, hrp, "
-        r"inverse_volatility, min_variance, risk_parity",
+        r"inverse_volatility, max_sharpe, min_variance, risk_parity",
     ),
     (
         ROWS,

@@ -52,6 +52,8 @@ RAW: dict[str, pd.Series] = {
     "e": returns(5, BUSINESS),
     "v": returns(6, DAILY),
     "v2": returns(7, DAILY),
+    "n1": returns(8, DAILY) - 0.01,  # losing sleeves: no positive mean
+    "n2": returns(9, DAILY) - 0.01,
 }
 
 
@@ -241,7 +243,10 @@ def test_nested_solver_failure_falls_back_to_equal_weight() -> None:
 
 def test_root_solver_failure_raises() -> None:
     allocator = EqualWeight(fail=("a", "b", "br"))
-    with pytest.raises(OptimizationError, match=r"^hrp did not converge after 500 iterations$"):
+    with pytest.raises(
+        OptimizationError,
+        match=r"^profiles\.meta_root \(hrp\): hrp did not converge after 500 iterations$",
+    ):
         build_meta(inputs(root_profile(), {"br": sub_inputs()}), allocator)
     assert allocator.calls[(("a", "b", "br"), "equal_weight")] == 0
 
@@ -306,3 +311,32 @@ def test_zero_variance_names_the_profile_and_the_sleeve() -> None:
         ReturnsDataError, match=r"^profiles\.meta_flat \(hrp\): sleeve 'b' has zero variance over"
     ):
         build_meta(dataclasses.replace(flat, atoms=atoms))
+
+
+def _max_sharpe_profile(name: str, sleeves: Sequence[SleeveSpec]) -> MetaProfile:
+    return MetaProfile(
+        name=name,
+        sleeves=tuple(sleeves),
+        allocation=AllocationSettings(risk_profiles=(RISK,), method="max_sharpe"),
+    )
+
+
+def test_max_sharpe_without_a_positive_mean_names_the_root_profile() -> None:
+    meta = _max_sharpe_profile("meta_losers", [atomic("n1", 0), atomic("n2", 1)])
+    with pytest.raises(
+        OptimizationError,
+        match=r"^profiles\.meta_losers \(hrp\): max_sharpe has no solution: no sleeve has a "
+        r"positive mean return",
+    ):
+        build_meta(inputs(meta))
+
+
+def test_max_sharpe_without_a_positive_mean_in_a_branch_falls_back_to_equal_weight() -> None:
+    sub = _max_sharpe_profile("meta_losers", [atomic("n1", 0), atomic("n2", 1)])
+    root = profile("meta_root", [atomic("a", 0), nested("br", 1, "meta_losers")])
+    outcome = build_meta(inputs(root, {"br": inputs(sub)}))
+    branch = outcome.branches["br"]
+    assert branch.weights == {"n1": 0.5, "n2": 0.5}
+    assert branch.method == "equal_weight"
+    assert branch.fallback.startswith("max_sharpe failed (max_sharpe has no solution: no sleeve ")
+    assert branch.fallback.endswith("); equal-weight stream used")

@@ -31,6 +31,7 @@ from tradingview_scraper.contracts import (
 )
 from tradingview_scraper.meta._report_sections import fmt, profile_stats, table
 from tradingview_scraper.meta.aggregate import AtomInputs, MetaInputs, MetaOutcome, build_meta
+from tradingview_scraper.meta.artifacts import manifest_document
 from tradingview_scraper.meta.report import render_report
 
 SECTIONS = (
@@ -539,3 +540,33 @@ def test_anomalies_listed_per_risk_profile(three_sleeves: dict[str, MetaOutcome]
     assert row == ["b", "3", "12.50", "40.00%", "110.00%", "7"]
     # the ledger's anomaly belongs to the hrp stream only
     assert _section(report, "erc", "Anomalies").rstrip().endswith("\n\nnone")
+
+
+def test_ignored_upstream_settings_are_named_and_recorded() -> None:
+    """Upstream settings the pipeline does not implement appear once, near the top, and in the
+    meta manifest; a profile without any says nothing about them."""
+    profile = dataclasses.replace(
+        _profile("meta_up", [_spec("a"), _spec("b")]),
+        ignored_settings=(
+            ("backtest.train_window", 252),
+            ("features.feat_directional_sign_test_gate", True),
+        ),
+    )
+    atoms = {"a": _atom("a", _noise(71, 0.01), "hrp"), "b": _atom("b", _noise(72, 0.02), "hrp")}
+    outcome = build_meta(MetaInputs(profile, "hrp", atoms, {}))
+    report = _render({"hrp": outcome})
+    paths = {"a_20260105-120000": "runs/a", "b_20260105-120000": "runs/b"}
+    expected = (
+        "Upstream settings accepted but not implemented (ignored): `meta_up`: "
+        "`backtest.train_window`, `features.feat_directional_sign_test_gate`."
+    )
+    assert report.count(expected) == 1
+    assert report.index(expected) < report.index("## Summary")
+    document = manifest_document(outcome, "meta_run_1", paths)
+    assert document["ignored_settings"] == {
+        "backtest.train_window": 252,
+        "features.feat_directional_sign_test_gate": True,
+    }
+    plain = build_meta(MetaInputs(_profile("meta_up", [_spec("a"), _spec("b")]), "hrp", atoms, {}))
+    assert "Upstream settings" not in _render({"hrp": plain})
+    assert "ignored_settings" not in manifest_document(plain, "meta_run_1", paths)

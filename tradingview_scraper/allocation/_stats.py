@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -70,6 +71,15 @@ def ledoit_wolf(x: FloatArray) -> tuple[FloatArray, float]:
     shrunk = (1.0 - shrinkage) * emp
     shrunk.flat[:: n + 1] += shrinkage * target
     return shrunk, shrinkage
+
+
+def column_means(x: FloatArray) -> FloatArray:
+    """The mean of every column, each an exactly rounded sum (``math.fsum``) over the rows.
+
+    Independent of the array's memory layout and of numpy's summation order.
+    """
+    rows = x.shape[0]
+    return np.array([math.fsum(column) / rows for column in x.T.tolist()], dtype=np.float64)
 
 
 def estimate_covariance(x: FloatArray, kind: str) -> FloatArray:

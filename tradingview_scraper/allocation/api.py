@@ -1,8 +1,10 @@
 """``allocate``: validate the inputs once, estimate the covariance, dispatch to one allocator.
 
-Every method but ``min_variance`` computes raw weights and then takes the Euclidean projection onto
-the bounds; ``min_variance`` takes the bounds as constraints. The cluster tree is built for every
-method when there are at least two sleeves (the report shows it); only HRP records splits.
+Every method but ``min_variance`` and ``max_sharpe`` computes raw weights and then takes the
+Euclidean projection onto the bounds; those two take the bounds as constraints. ``max_sharpe``
+uses the sample mean of each column (risk-free rate 0) with the chosen covariance. The cluster
+tree is built for every method when there are at least two sleeves (the report shows it); only
+HRP records splits.
 Deterministic: no randomness, the same input gives bit-identical output. For ties in the linkage
 see :mod:`tradingview_scraper.allocation.tree`.
 """
@@ -22,6 +24,7 @@ from tradingview_scraper.allocation._result import AllocationResult, FloatArray,
 from tradingview_scraper.allocation.bounds import check_feasible, project_to_bounds
 from tradingview_scraper.allocation.erc import erc_weights
 from tradingview_scraper.allocation.hrp import hrp_weights
+from tradingview_scraper.allocation.max_sharpe import max_sharpe_weights
 from tradingview_scraper.allocation.min_variance import min_variance_weights
 from tradingview_scraper.allocation.simple import equal_weights, inverse_volatility_weights
 from tradingview_scraper.allocation.tree import build_tree
@@ -51,7 +54,8 @@ def allocate(
     lengths do not match the columns; InfeasibleBoundsError for infeasible bounds;
     ReturnsDataError for non-finite returns or covariance, or a zero-variance sleeve under a
     risk-based method; CalendarError for fewer than 2 rows under a covariance-based method;
-    OptimizationError when ERC or minimum variance fails.
+    OptimizationError when ERC, minimum variance or maximum Sharpe fails (for maximum Sharpe
+    also when no weights within the bounds have a positive mean).
     """
     canonical = _canonical_method(method)
     _check_choice("linkage", linkage, LINKAGES)
@@ -84,9 +88,12 @@ def allocate(
             upper=hi, covariance=cov, tree=tree,
         )  # fmt: skip
     iterations = 0
-    if canonical == "min_variance":
+    if canonical in ("min_variance", "max_sharpe"):  # the bounds are constraints
         with _singular_hint(x.shape[0], len(names), covariance):
-            weights, iterations = min_variance_weights(cov, lo, hi)
+            if canonical == "min_variance":
+                weights, iterations = min_variance_weights(cov, lo, hi)
+            else:
+                weights, iterations = max_sharpe_weights(cov, _stats.column_means(x), lo, hi)
         return make_result(
             method=canonical, names=names, weights=weights, raw_weights=weights.copy(), lower=lo,
             upper=hi, covariance=cov, tree=tree, iterations=iterations,

@@ -200,7 +200,7 @@ def build_meta(
         raise ReturnsDataError(f"{where}: {exc}") from exc
     except OptimizationError as exc:
         if not nested:
-            raise
+            raise OptimizationError(f"{where}: {exc}") from exc
         fallback = f"{method} failed ({exc}); equal-weight stream used"
         result = allocator(returns.frame, "equal_weight", **options)
 

@@ -98,7 +98,7 @@ def manifest_document(
         if sleeve.run is not None:
             entry["run_path"] = run_paths[sleeve.run.run_id]
         sleeves.append(entry)
-    return {
+    document = {
         **_header(outcome, meta_run_id),
         "method": outcome.method,
         "allocation": {
@@ -123,6 +123,9 @@ def manifest_document(
         ],
         "fallback": outcome.fallback or None,
     }
+    if outcome.profile.ignored_settings:  # upstream settings accepted but not implemented
+        document["ignored_settings"] = dict(outcome.profile.ignored_settings)
+    return document
 
 
 def optimized_document(outcome: MetaOutcome, meta_run_id: str) -> dict[str, Any]:

@@ -81,7 +81,20 @@ def _title(outcomes: Mapping[str, MetaOutcome], run_id: str, generated_at: str) 
         "",
         f"Structure: {_structure(first)}.",
     ]
+    ignored = _ignored(first)
+    if ignored:
+        lines += ["", f"Upstream settings accepted but not implemented (ignored): {ignored}."]
     return lines
+
+
+def _ignored(outcome: MetaOutcome) -> str:
+    """The upstream settings of every profile of the tree, by profile (manifest order)."""
+    parts = []
+    for _, node, _ in meta_nodes(outcome):
+        names = [name for name, _ in node.profile.ignored_settings]
+        if names:
+            parts.append(f"`{node.profile.name}`: {', '.join(f'`{n}`' for n in names)}")
+    return "; ".join(dict.fromkeys(parts))
 
 
 def _fallbacks(outcome: MetaOutcome) -> str:
