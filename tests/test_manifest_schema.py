@@ -97,7 +97,7 @@ def assert_agree(data: Any) -> None:
     parts = [data]
     if isinstance(data, dict) and isinstance(data.get("profiles"), dict):
         parts = [{"profiles": {name: body}} for name, body in data["profiles"].items()]
-        parts += [{"profiles": data["profiles"]}]  # and the whole set
+        parts += [data]  # and the whole file
     for whole in parts:
         part, verdict, valid = whole, python_verdict(whole), schema_ok(whole)
         if verdict == "python-only":
@@ -145,9 +145,10 @@ def test_shipped_manifests_are_valid_under_both(path: Path) -> None:
         assert python_verdict(data) == "ok"
 
 
-def test_a_top_level_schema_key_is_accepted_by_both() -> None:
+@pytest.mark.parametrize("value", ["./manifest.schema.json", None, 3])
+def test_top_level_keys_besides_profiles_are_open_under_both(value: Any) -> None:
     data = json.loads((DEMO / "manifest.json").read_text(encoding="utf-8"))
-    data = {"$schema": "./manifest.schema.json", **data}
+    data = {"$schema": value, "default_profile": value, **data}
     assert schema_ok(data)
     assert python_verdict(data) == "ok"
 
@@ -330,7 +331,8 @@ MANIFESTS = st.fixed_dictionaries(
             st.one_of(meta_profiles(), meta_profiles(), JSON),
             max_size=3,
         )
-    }
+    },
+    optional={"$schema": JSON, "default_profile": JSON},  # the top level is open
 ) | st.one_of(JSON, st.fixed_dictionaries({"profiles": JSON}))
 
 PROPERTY = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
