@@ -9,8 +9,8 @@ that is neither ours nor in these lists is still an error with a did-you-mean hi
   ``env``, ``integrations`` and ``execution_env`` blocks it also reads. Their content configures
   upstream's atomic pipeline (discovery, selection, backtests); upstream itself ignores unknown
   keys inside them, so every key inside is accepted and recorded.
-- ``FEATURES``: the fields of upstream's ``FeatureFlags`` model, the one block checked key by key
-  (a misspelt feature flag is the likeliest typo in a meta profile).
+- ``FEATURES``: the fields of upstream's ``FeatureFlags`` model (the union over its versions), the
+  one block checked key by key (a misspelt feature flag is the likeliest typo in a meta profile).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ FEATURES: frozenset[str] = frozenset(
         "efficiency_min_threshold",
         "entropy_max_threshold",
         "feat_audit_ledger",
+        "feat_daily_risk_budget_slices",
         "feat_decay_audit",
         "feat_directional_returns",
         "feat_directional_sign_test_gate",
@@ -61,6 +62,7 @@ FEATURES: frozenset[str] = frozenset(
         "feat_short_direction",
         "feat_spectral_regimes",
         "feat_turnover_penalty",
+        "feat_use_tv_ratings",
         "feat_xs_momentum",
         "feature_lookback",
         "hurst_random_walk_max",

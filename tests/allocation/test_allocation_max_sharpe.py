@@ -201,6 +201,14 @@ def test_no_sleeve_with_a_positive_mean_is_an_error() -> None:
         allocate(frame, "max_sharpe", lower=[0.0] * 3, upper=[1.0] * 3)
 
 
+def test_one_sleeve_takes_everything_only_with_a_positive_mean() -> None:
+    frame = _returns(60, 1, 12)
+    frame["s0"] = frame["s0"] - frame["s0"].mean() + 0.001
+    assert _run(frame, [0.0], [1.0]).tolist() == [1.0]
+    with pytest.raises(OptimizationError, match=r"no sleeve has a positive mean return"):
+        allocate(frame - 0.002, "max_sharpe", lower=[0.0], upper=[1.0])
+
+
 def test_bounds_that_force_a_negative_mean_are_an_error() -> None:
     frame = _returns(120, 2, 6, drift=0.0)
     frame["s0"] = frame["s0"] - frame["s0"].mean() + 0.001  # mean exactly 0.001

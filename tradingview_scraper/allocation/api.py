@@ -82,6 +82,8 @@ def allocate(
     tree = build_tree(names, cov, linkage) if len(names) >= 2 else None
 
     if len(names) == 1:
+        if canonical == "max_sharpe":  # still no solution without a positive mean
+            max_sharpe_weights(cov, _stats.column_means(x), lo, hi)
         one = np.ones(1)
         return make_result(
             method=canonical, names=names, weights=one, raw_weights=one.copy(), lower=lo,
