@@ -52,10 +52,15 @@ def stream(seed: int, index: pd.DatetimeIndex, mu: float, sigma: float) -> pd.Se
 
 
 def write_returns(path: Path, series: pd.Series) -> None:
+    """``date,return`` rows; a tz-aware index as ``date[<zone>]`` with local wall times."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["date,return"]
-    for when, value in zip(series.index, series.to_numpy(), strict=True):
-        lines.append(f"{when.strftime('%Y-%m-%d')},{float(value)!r}")
+    index = pd.DatetimeIndex(series.index)
+    zone = None if index.tz is None else str(index.tz)
+    timed = zone is not None or bool((index != index.normalize()).any())
+    lines = ["date,return" if zone is None else f"date[{zone}],return"]
+    for when, value in zip(index.tz_localize(None), series.to_numpy(), strict=True):
+        stamp = when.strftime("%Y-%m-%dT%H:%M:%S" if timed else "%Y-%m-%d")
+        lines.append(f"{stamp},{'' if np.isnan(value) else repr(float(value))}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -75,6 +80,9 @@ class Sleeve:
     weights_file: str = "portfolio_flattened.json"
     ledger: bool = True
     anomaly: bool = False
+    genesis_ts: str | None = None  # default: created_at; "" writes a genesis without ts
+    extra_files: dict[str, pd.Series] = field(default_factory=dict)  # "<eng>_<sim>_<risk>" ->
+    foreign: list[tuple[str, str, int, int]] = field(default_factory=list)  # engine, risk, n, ok
 
     def write(self, root: Path) -> None:
         run = root / RUNS / self.run_id
@@ -85,6 +93,8 @@ class Sleeve:
         for risk, series in sorted(self.streams.items()):
             name = f"{self.engine}_{self.simulator}_{risk}.csv"
             write_returns(run / "data" / "returns" / name, series)
+        for stem, series in sorted(self.extra_files.items()):
+            write_returns(run / "data" / "returns" / f"{stem}.csv", series)
         profiles = {}
         for risk, rows in sorted(self.assets.items()):
             assets = []
@@ -115,14 +125,17 @@ class Sleeve:
             self.write_ledger(run / "audit.jsonl")
 
     def write_ledger(self, path: Path) -> None:
-        ts = (self.created_at or "2026-01-01T00:00:00").replace("Z", "")
-        records: list[dict[str, object]] = [
-            {"type": "genesis", "run_id": self.run_id, "profile": self.profile, "ts": ts}
-        ]
-        for risk in sorted(self.streams):
-            failed = self.failed.get(risk, 0)
-            for window in range(self.windows):
-                params = {"window_index": window, "engine": self.engine, "profile": risk}
+        ts = self.genesis_ts
+        if ts is None:
+            ts = (self.created_at or "2026-01-01T00:00:00").replace("Z", "")
+        genesis: dict[str, object] = {"type": "genesis", "run_id": self.run_id}
+        genesis.update({"profile": self.profile, **({"ts": ts} if ts else {})})
+        records: list[dict[str, object]] = [genesis]
+        plan = [(self.engine, r, self.windows, self.failed.get(r, 0)) for r in sorted(self.streams)]
+        plan += [(engine, r, n, n - ok) for engine, r, n, ok in self.foreign]
+        for engine, risk, windows, failed in plan:
+            for window in range(windows):
+                params = {"window_index": window, "engine": engine, "profile": risk}
                 records.append(
                     {
                         "type": "action",
@@ -131,7 +144,7 @@ class Sleeve:
                         "intent": {"params": params},
                     }
                 )
-                if window < self.windows - failed:
+                if window < windows - failed:
                     records.append(
                         {
                             "type": "action",
@@ -887,8 +900,729 @@ def failure_cases() -> list[Workspace]:
     ]
 
 
+# ------------------------------------------------------------------------------ boundary cases
+# Each case puts one or more rules of DESIGN 2 and 3 where they decide something: a threshold
+# exactly at its boundary, a tie with its tie rule, an option at a non-default value. The golden
+# suite alone must notice when any of them changes (issue 11); case.json says what each pins.
+
+
+def factor_streams(
+    seed: int, index: pd.DatetimeIndex, loadings: list[tuple[float, float, float]]
+) -> list[pd.Series]:
+    """Correlated streams: ``a * f1 + b * f2 + noise(sigma)`` per (a, b, sigma)."""
+    rng = np.random.default_rng(seed)
+    f1, f2 = rng.normal(0.0004, 0.01, (2, len(index)))
+    out = []
+    for a, b, sigma in loadings:
+        values = np.round(a * f1 + b * f2 + rng.normal(0.0002, sigma, len(index)), 10)
+        out.append(pd.Series(values, index=index))
+    return out
+
+
+def sleeve_of(
+    run_id: str,
+    profile: str,
+    streams: dict[str, pd.Series],
+    assets: list[tuple[str, float]],
+    created_at: str | None = "2026-01-05T12:00:00",
+    **kwargs: object,
+) -> Sleeve:
+    return Sleeve(run_id, profile, created_at, streams, {r: assets for r in streams}, **kwargs)  # type: ignore[arg-type]
+
+
+def atomic(ids: list[str], **extra: object) -> list[dict[str, object]]:
+    return [{"id": i, "profile": i, **extra} for i in ids]
+
+
+def tz_case() -> Workspace:
+    """tz-aware indexes in three zones and UTC: converted to UTC, then the date is kept."""
+    n = 45
+    tokyo = pd.bdate_range("2025-10-06", periods=n) + pd.Timedelta(hours=8)  # 23:00 UTC, day before
+    new_york = pd.bdate_range("2025-10-06", periods=n) + pd.Timedelta(hours=16)  # crosses DST end
+    kolkata = pd.date_range("2025-10-01", periods=70, freq="D") + pd.Timedelta(hours=12)
+    utc = pd.date_range("2025-10-01", periods=70, freq="D")
+    indexes = {
+        "tokyo": tokyo.tz_localize("Asia/Tokyo"),
+        "new_york": new_york.tz_localize("America/New_York"),
+        "kolkata": kolkata.tz_localize("Asia/Kolkata"),
+        "utc": utc.tz_localize("UTC"),
+    }
+    risks = ["risk_parity", "equal_weight"]
+    sleeves = []
+    for k, (name, index) in enumerate(indexes.items()):
+        streams = {
+            r: stream(6100 + 10 * k + i, index, 0.0004, 0.01 + 0.004 * k)
+            for i, r in enumerate(risks)
+        }
+        sleeves.append(
+            sleeve_of(f"{name}_20260101-000000", name, streams, [(f"NYSE:{name.upper()}", 1.0)])
+        )
+    return Workspace(
+        "tz_zones",
+        {
+            "meta_tz": {
+                "sleeves": atomic(list(indexes)),
+                "meta_allocation": {"risk_profiles": risks},
+            }
+        },
+        sleeves,
+        case(
+            "tz-aware indexes (Asia/Tokyo 08:00 = 23:00 UTC the day before, America/New_York "
+            "16:00 across the DST change, Asia/Kolkata 12:00, UTC) become UTC dates: the Tokyo "
+            "weekdays land on Sun-Thu, so the intersection is Mon-Thu; alias risk_parity = erc.",
+            "meta_tz",
+            risks,
+        ),
+    )
+
+
+def clean_case() -> Workspace:
+    """NaN drops a date for that sleeve; returns above +1 are clipped; -1 and +1 are kept."""
+    # one Saturday session: a single weekend row is enough for the 365-day annualization
+    days = tradfi_days("2025-10-01", 40).union(pd.DatetimeIndex(["2025-10-11"]))
+    risks = ["hrp", "inverse_volatility"]
+    spiky = {r: stream(6200 + i, days, 0.0005, 0.02) for i, r in enumerate(risks)}
+    for series in spiky.values():
+        series.iloc[[3, 17, 30]] = np.nan  # three NaN dates, dropped from this sleeve only
+        series.iloc[5] = 1.5  # clipped to +1
+        series.iloc[9] = 3.0  # clipped to +1
+        series.iloc[12] = 1.0  # exactly +1: kept, not counted as clipped
+        series.iloc[20] = -1.0  # exactly -1: allowed (a total loss)
+    steady = {r: stream(6210 + i, days, 0.0003, 0.008) for i, r in enumerate(risks)}
+    other = {r: stream(6220 + i, days, 0.0001, 0.012) for i, r in enumerate(risks)}
+    return Workspace(
+        "returns_nan_clip",
+        {
+            "meta_clean": {
+                "sleeves": atomic(["spiky", "steady", "other"]),
+                "meta_allocation": {"risk_profiles": risks},
+            }
+        },
+        [
+            sleeve_of("spiky_20260101-000000", "spiky", spiky, [("NYSE:SPK", 1.0)]),
+            sleeve_of("steady_20260101-000000", "steady", steady, [("NYSE:STD", 1.0)]),
+            sleeve_of("other_20260101-000000", "other", other, [("NYSE:OTH", -1.0)]),
+        ],
+        case(
+            "NaN returns drop those 3 dates from the matrix (counted per sleeve); 1.5 and 3.0 are "
+            "clipped to +1 (2 clipped), exactly +1 and exactly -1 are kept; 3 sleeves (odd HRP); "
+            "one Saturday row, so the report annualizes with 365 days.",
+            "meta_clean",
+            risks,
+        ),
+    )
+
+
+def health_case() -> Workspace:
+    """The guardrail at its boundaries: 6/8 = 0.75 passes, 5/8 fails; engine and risk filters."""
+    days = tradfi_days("2025-10-01", 40)
+    shared = [("NYSE:SHARED", 0.5)]
+
+    def one(name: str, seed: int, own: str, **kw: object) -> Sleeve:
+        return sleeve_of(
+            f"{name}_20260101-000000",
+            name,
+            {"hrp": stream(seed, days, 0.0004, 0.01 + (seed % 7) * 0.002)},
+            [*shared, (own, 0.5)],
+            **kw,
+        )
+
+    sleeves = [
+        one("exact", 6301, "NYSE:EXA", failed={"hrp": 2}),  # 6/8 = 0.75: passes
+        one("below", 6302, "NYSE:BEL", failed={"hrp": 3}),  # 5/8: vetoed, holds SHARED too
+        # 8/8 for its own engine; another engine's and another risk profile's records all fail
+        one(
+            "engines",
+            6303,
+            "NYSE:ENG",
+            foreign=[("nautilus", "hrp", 8, 0), ("custom", "erc", 8, 0)],
+        ),
+        one("plain", 6304, "NYSE:PLN"),
+        one("half", 6305, "NYSE:HLF", failed={"hrp": 4}),  # 4/8 = 0.5 under a 0.5 threshold
+        one("noledger", 6306, "NYSE:NOL", ledger=False),  # passes where require_ledger is false
+        one("lowhalf", 6307, "NYSE:LOW", windows=10, failed={"hrp": 6}),  # 4/10 < 0.5
+    ]
+    manifest = {
+        "meta_guard": {
+            "sleeves": [
+                *atomic(["exact", "below", "engines", "plain"]),
+                {"id": "lenient", "meta_profile": "meta_lenient"},
+            ],
+        },
+        "meta_lenient": {
+            "sleeves": atomic(["half", "noledger", "lowhalf"]),
+            "health": {"min_success_ratio": 0.5, "require_ledger": False, "min_sleeves": 2},
+        },
+    }
+    return Workspace(
+        "health_boundary",
+        manifest,
+        sleeves,
+        case(
+            "Health at its boundaries: 6/8 = 0.75 passes and 5/8 is vetoed (its SHARED holding "
+            "must not reach the flattened weights); a ledger whose other-engine and other-risk "
+            "records all failed still passes on its own records; in the branch, 4/8 passes a "
+            "0.5 threshold, 4/10 does not, and a sleeve without ledger passes when "
+            "require_ledger is false.",
+            "meta_guard",
+            ["hrp"],
+        ),
+    )
+
+
+def selection_case() -> Workspace:
+    """Run choice: created_at, then genesis ts, then folder name; never folder name alone."""
+    days = tradfi_days("2025-10-01", 35)
+
+    def run(profile: str, suffix: str, seed: int, created: str | None, **kw: object) -> Sleeve:
+        return sleeve_of(
+            f"{profile}_{suffix}",
+            profile,
+            {
+                "equal_weight": stream(seed, days, 0.0003, 0.01),
+                "hrp": stream(seed + 50, days, 0.0003, 0.01),
+            },
+            [(f"NYSE:{profile.upper()}_{suffix.upper()}", 1.0)],
+            created_at=created,
+            **kw,
+        )
+
+    sleeves = [
+        # newest created_at wins although its folder name sorts first and its genesis ts is
+        # the older one: created_at decides before genesis ts
+        run("by_created", "a", 6401, "2026-01-05T00:00:00", genesis_ts="2026-01-01T00:00:00"),
+        run("by_created", "z", 6402, "2026-01-03T00:00:00", genesis_ts="2026-01-04T00:00:00"),
+        # equal created_at: the later genesis ts wins over the larger folder name
+        run("by_genesis", "a", 6403, "2026-01-04T12:00:00", genesis_ts="2026-01-04T10:00:00"),
+        run("by_genesis", "b", 6404, "2026-01-04T12:00:00", genesis_ts="2026-01-04T09:00:00"),
+        # no created_at: the genesis ts is the time; a run with no time at all is the oldest
+        run("by_fallback", "a", 6405, None, genesis_ts="2026-01-06T00:00:00"),
+        run("by_fallback", "b", 6406, "2026-01-02T00:00:00"),
+        run("by_fallback", "zz", 6407, None, genesis_ts=""),
+        # everything equal: the larger folder name wins
+        run("by_name", "a", 6408, "2026-01-04T00:00:00"),
+        run("by_name", "b", 6409, "2026-01-04T00:00:00"),
+        # a pin wins over a newer run
+        run("pinned", "old", 6410, "2025-12-01T00:00:00"),
+        run("pinned", "new", 6411, "2026-01-05T00:00:00"),
+    ]
+    sleeve_list = atomic(["by_created", "by_genesis", "by_fallback", "by_name"])
+    sleeve_list.append({"id": "pinned", "profile": "pinned", "run_id": "pinned_old"})
+    return Workspace(
+        "run_selection",
+        {
+            "meta_pick": {
+                "sleeves": sleeve_list,
+                "meta_allocation": {"risk_profiles": ["equal_weight", "hrp"]},
+            }
+        },
+        sleeves,
+        case(
+            "Run choice per profile: by_created_a (newer created_at, smaller name, older genesis "
+            "ts), by_genesis_a "
+            "(equal created_at, later genesis ts), by_fallback_a (genesis ts stands in for a "
+            "missing created_at; _zz has no time and is oldest), by_name_b (full tie: larger "
+            "name), pinned_old (a pin beats a newer run).",
+            "meta_pick",
+            ["equal_weight", "hrp"],
+        ),
+    )
+
+
+def hrp_options_case() -> Workspace:
+    """HRP at odd cluster sizes with non-default linkage and covariance."""
+    days = tradfi_days("2025-09-01", 80)
+    risks = ["hrp", "erc", "min_variance"]
+    loadings = [
+        (1.0, 0.0, 0.004),
+        (0.9, 0.1, 0.006),
+        (0.0, 1.0, 0.005),
+        (0.1, 0.8, 0.009),
+        (0.5, 0.5, 0.012),
+        (-0.3, 0.2, 0.007),
+        (0.0, 0.0, 0.010),
+        (0.7, -0.2, 0.008),
+        (0.2, 0.9, 0.004),
+    ]
+    names = [f"h{i}" for i in range(len(loadings))]
+    per_risk = {r: factor_streams(6500 + 7 * i, days, loadings) for i, r in enumerate(risks)}
+    sleeves = [
+        sleeve_of(
+            f"{name}_20260101-000000",
+            name,
+            {r: per_risk[r][k] for r in risks},
+            [(f"NASDAQ:{name.upper()}", 0.8), ("NASDAQ:QQQ", 0.2 if k % 2 else -0.2)],
+        )
+        for k, name in enumerate(names)
+    ]
+    manifest = {
+        "meta_hrp5": {
+            "sleeves": [*atomic(names[:4]), {"id": "trio", "meta_profile": "meta_trio"}],
+            "meta_allocation": {
+                "risk_profiles": risks,
+                "linkage": "average",
+                "covariance": "ledoit_wolf",
+            },
+        },
+        "meta_trio": {
+            "sleeves": atomic(names[4:7]),
+            "meta_allocation": {"risk_profiles": risks, "linkage": "complete"},
+        },
+        "meta_pair": {"sleeves": atomic(names[7:])},
+    }
+    return Workspace(
+        "hrp_odd_clusters",
+        manifest,
+        sleeves,
+        case(
+            "HRP with five columns (average linkage, Ledoit-Wolf covariance) over a nested trio "
+            "(complete linkage): odd cluster sizes put a middle leaf on one side of a bisection; "
+            "correlated factor streams make the tree non-trivial. meta_pair is unrelated.",
+            "meta_hrp5",
+            risks,
+        ),
+    )
+
+
+def sources_case() -> Workspace:
+    """Which returns file and which weights file: engine/simulator pins, logic atoms."""
+    days = tradfi_days("2025-10-01", 35)
+
+    def streams(seed: int) -> dict[str, pd.Series]:
+        return {"hrp": stream(seed, days, 0.0004, 0.01 + (seed % 5) * 0.003)}
+
+    extra = {"nautilus_backtrader_hrp": stream(6601, days, 0.0002, 0.03)}
+    sleeves = [
+        # two engines' files: unpinned takes the first by sorted name (custom_vectorbt_...)
+        sleeve_of(
+            "multi_20260101-000000",
+            "multi",
+            streams(6602),
+            [("NYSE:MUL", 1.0)],
+            extra_files=dict(extra),
+        ),
+        # the same two files, pinned to the other engine: its ledger records count for health
+        sleeve_of(
+            "pin_engine_20260101-000000",
+            "pin_engine",
+            streams(6603),
+            [("NYSE:PEN", 1.0)],
+            extra_files=dict(extra),
+            foreign=[("nautilus", "hrp", 8, 6)],
+        ),
+        # pinned by simulator only
+        sleeve_of(
+            "pin_sim_20260101-000000",
+            "pin_sim",
+            streams(6604),
+            [("NYSE:PSM", 1.0)],
+            extra_files={"custom_backtrader_hrp": stream(6605, days, 0.0006, 0.02)},
+        ),
+        # logic atoms only (v2 file)
+        sleeve_of(
+            "atoms_20260101-000000",
+            "atoms",
+            streams(6606),
+            [("FX_IDC:EURUSD", 0.4), ("BTCUSDT", -0.3), ("FX_IDC:GBP", 0.3)],
+            weights_file="portfolio_optimized_v2.json",
+        ),
+        # both files: portfolio_flattened.json wins
+        sleeve_of(
+            "both_20260101-000000", "both", streams(6607), [("NYSE:BTH", 0.6), ("NYSE:SPY", -0.4)]
+        ),
+    ]
+
+    def atoms_and_decoy(root: Path) -> None:
+        path = root / RUNS / "atoms_20260101-000000" / "data" / "portfolio_optimized_v2.json"
+        data = json.loads(path.read_text())
+        for assets in data["profiles"].values():
+            logic = ("carry_x_LONG", "trend_SHORT", "mr_SHORT")
+            for asset, suffix in zip(assets["assets"], logic, strict=True):
+                asset["Symbol"] = f"{asset['Symbol']}_{suffix}"
+        dump(path, data)
+        decoy = root / RUNS / "both_20260101-000000" / "data" / "portfolio_optimized_v2.json"
+        dump(
+            decoy,
+            {
+                "profiles": {
+                    "hrp": {
+                        "assets": [
+                            {
+                                "Symbol": "NYSE:DECOY_x_LONG",
+                                "Weight": 1.0,
+                                "Net_Weight": 1.0,
+                                "Direction": "LONG",
+                            }
+                        ]
+                    }
+                }
+            },
+        )
+
+    manifest = {
+        "meta_sources": {
+            "sleeves": [
+                {"id": "multi", "profile": "multi"},
+                {"id": "pin_engine", "profile": "pin_engine", "engine": "nautilus"},
+                {"id": "pin_sim", "profile": "pin_sim", "simulator": "backtrader"},
+                {"id": "atoms", "profile": "atoms"},
+                {"id": "both", "profile": "both"},
+            ],
+            "meta_allocation": {"risk_profiles": ["hrp"], "max_weight": 0.4},
+        }
+    }
+    return Workspace(
+        "sources_and_pins",
+        manifest,
+        sleeves,
+        case(
+            "Returns file choice (first sorted name unpinned; an engine pin, whose health counts "
+            "only that engine's ledger records: 6/8 = 0.75; a simulator pin) and weights file "
+            "choice (logic atoms "
+            "FX_IDC:EURUSD_carry_x_LONG, BTCUSDT_trend_SHORT with a positive Net_Weight, "
+            "FX_IDC:GBP_mr_SHORT; portfolio_flattened.json preferred over a v2 decoy).",
+            "meta_sources",
+            ["hrp"],
+        ),
+        extra=atoms_and_decoy,
+    )
+
+
+def edges_case() -> Workspace:
+    """Bounds and observation counts exactly at their limits; method overrides the name."""
+    days = tradfi_days("2025-10-01", 30)  # exactly min_observations rows
+    risks = ["barbell", "hrp"]
+
+    def one(name: str, seed: int) -> Sleeve:
+        return sleeve_of(
+            f"{name}_20260101-000000",
+            name,
+            {
+                r: stream(seed + i, days, 0.0004, 0.005 + (seed % 9) * 0.002)
+                for i, r in enumerate(risks)
+            },
+            [(f"CME:{name.upper()}", 1.0)],
+        )
+
+    names = ["e1", "e2", "e3", "t1", "t2", "t3", "t4"]
+    manifest = {
+        "meta_edges": {
+            "sleeves": [
+                {"id": "e1", "profile": "e1", "weight_limit": [0.3, 0.3]},
+                *atomic(["e2", "e3"]),
+                {"id": "tight", "meta_profile": "meta_tight"},
+            ],
+            "meta_allocation": {
+                "risk_profiles": risks,
+                "method": "inverse_volatility",
+                "min_weight": 0.1,
+                "min_observations": 30,
+            },
+        },
+        "meta_tight": {
+            "sleeves": atomic(["t1", "t2", "t3", "t4"]),
+            "meta_allocation": {
+                "risk_profiles": risks,
+                "method": "erc",
+                "max_weight": 0.25,
+                "min_observations": 30,
+            },
+        },
+    }
+    return Workspace(
+        "bounds_at_limits",
+        manifest,
+        [one(n, 6700 + 11 * k) for k, n in enumerate(names)],
+        case(
+            "Limits met with equality: 30 common rows and min_observations 30; a sleeve fixed by "
+            "weight_limit [0.3, 0.3]; four sleeves with max_weight 0.25 (sum of upper bounds "
+            "exactly 1, so each gets 0.25). method overrides the risk profile's name (barbell "
+            "and hrp both run inverse_volatility at the root and erc in the branch).",
+            "meta_edges",
+            risks,
+        ),
+    )
+
+
+def holidays_case() -> Workspace:
+    """Compound alignment with holidays inside the span and dates outside it."""
+    crypto = crypto_days("2025-11-20", 45)
+    us = tradfi_days("2025-11-24", 30).drop(pd.DatetimeIndex(["2025-11-27", "2025-12-25"]))
+    eu = tradfi_days("2025-11-24", 32).drop(pd.DatetimeIndex(["2025-12-26"]))
+    risks = ["hrp", "equal_weight"]
+
+    def one(name: str, seed: int, index: pd.DatetimeIndex, sigma: float) -> Sleeve:
+        return sleeve_of(
+            f"{name}_20260101-000000",
+            name,
+            {r: stream(seed + i, index, 0.0004, sigma) for i, r in enumerate(risks)},
+            [(f"XETR:{name.upper()}", 1.0)],
+        )
+
+    return Workspace(
+        "calendar_holidays",
+        {
+            "meta_hol": {
+                "sleeves": atomic(["crypto", "us", "eu"]),
+                "meta_allocation": {"risk_profiles": risks, "min_observations": 20},
+                "calendar": {"alignment": "compound"},
+            }
+        },
+        [one("crypto", 6801, crypto, 0.03), one("us", 6802, us, 0.01), one("eu", 6803, eu, 0.012)],
+        case(
+            "compound alignment: US Thanksgiving and Christmas, EU Boxing Day and crypto weekends "
+            "are folded into the next common date; crypto dates before the first and after the "
+            "last common date are dropped and counted as outside the span.",
+            "meta_hol",
+            risks,
+        ),
+    )
+
+
+def boundary_failures() -> list[Workspace]:
+    """Failure cases at the edges of the rules; each gets a golden of what the user sees."""
+    days = tradfi_days("2025-10-01", 30)
+    two = {"meta_fail": {"sleeves": atomic(["a", "b"])}}
+
+    def pair(seed: int = 6900, index: pd.DatetimeIndex = days) -> list[Sleeve]:
+        return [
+            simple_sleeve("a_20260101-000000", "a", seed, index, ["hrp"], [("NYSE:A", 1.0)]),
+            simple_sleeve("b_20260101-000000", "b", seed + 1, index, ["hrp"], [("NYSE:B", 1.0)]),
+        ]
+
+    def edit_returns(name: str, edit: Callable[[list[str]], None]) -> Callable[[Path], None]:
+        def apply(root: Path) -> None:
+            path = (
+                root
+                / RUNS
+                / f"{name}_20260101-000000"
+                / "data"
+                / "returns"
+                / "custom_vectorbt_hrp.csv"
+            )
+            lines = path.read_text().splitlines()
+            edit(lines)
+            path.write_text("\n".join(lines) + "\n")
+
+        return apply
+
+    def set_value(row: int, value: str) -> Callable[[list[str]], None]:
+        def edit(lines: list[str]) -> None:
+            lines[row] = lines[row].split(",")[0] + "," + value
+
+        return edit
+
+    def constant(lines: list[str]) -> None:
+        lines[1:] = [line.split(",")[0] + ",0.001" for line in lines[1:]]
+
+    def same_day(lines: list[str]) -> None:
+        lines[0] = "date[UTC],return"
+        lines[1:] = [line.split(",")[0] + "T12:00:00," + line.split(",")[1] for line in lines[1:]]
+        lines[6] = lines[5].split("T")[0] + "T23:00:00," + lines[6].split(",")[1]
+
+    def existing_run(root: Path) -> None:
+        dump(
+            root / RUNS / "golden_run" / "config" / "resolved_manifest.json",
+            {"profile": "meta_fail", "run_id": "golden_run"},
+        )
+
+    def no_hrp_weights(root: Path) -> None:
+        path = root / RUNS / "b_20260101-000000" / "data" / "portfolio_flattened.json"
+        data = json.loads(path.read_text())
+        data["profiles"] = {"erc": data["profiles"]["hrp"]}
+        dump(path, data)
+
+    deep = {
+        f"meta_l{i}": {
+            "sleeves": [*atomic(["a"]), {"id": f"l{i + 1}", "meta_profile": f"meta_l{i + 1}"}]
+        }
+        for i in range(1, 5)
+    }
+    deep["meta_l5"] = {"sleeves": atomic(["a", "b"])}
+    vetoed = pair()
+    vetoed.append(
+        simple_sleeve(
+            "c_20260101-000000", "c", 6950, days, ["hrp"], [("NYSE:C", 1.0)], failed={"hrp": 4}
+        )
+    )
+    short = tradfi_days("2025-10-01", 29)
+    E = "error"
+    cases = [
+        (
+            "fail_min_observations",
+            {
+                "meta_fail": {
+                    "sleeves": atomic(["a", "b"]),
+                    "meta_allocation": {"min_observations": 30},
+                }
+            },
+            pair(6910, short),
+            None,
+            "29 common rows, one fewer than min_observations 30.",
+            ("CalendarError", r"only 29 common dates"),
+        ),
+        (
+            "fail_zero_variance",
+            two,
+            pair(6920),
+            edit_returns("b", constant),
+            "A constant return stream under HRP.",
+            ("ReturnsDataError", r"'b' has zero variance"),
+        ),
+        (
+            "fail_below_minus_one",
+            two,
+            pair(6930),
+            edit_returns("a", set_value(7, "-1.0000001")),
+            "A return of -1.0000001: losing more than everything.",
+            ("ReturnsDataError", r"return -1\.0000001 on 2025-10-09 is below -1"),
+        ),
+        (
+            "fail_infinite_return",
+            two,
+            pair(6935),
+            edit_returns("b", set_value(4, "inf")),
+            "An infinite return.",
+            ("ReturnsDataError", r"infinite return"),
+        ),
+        (
+            "fail_same_day_twice",
+            two,
+            pair(6940),
+            edit_returns("a", same_day),
+            "Two UTC stamps on one day (12:00 and 23:00) are duplicate dates.",
+            ("ReturnsDataError", r"duplicate dates"),
+        ),
+        (
+            "fail_unknown_key",
+            {"meta_fail": {"sleeves": atomic(["a", "b"]), "meta_allocation": {"max_wieght": 0.6}}},
+            pair(),
+            None,
+            "A typo in meta_allocation.",
+            ("ManifestError", r"max_wieght.*did you mean 'max_weight'"),
+        ),
+        (
+            "fail_unknown_risk",
+            two,
+            pair(),
+            None,
+            "A risk profile that is no allocator, without method.",
+            ("ManifestError", r"barbell"),
+        ),
+        (
+            "fail_too_deep",
+            deep,
+            pair(),
+            None,
+            "A tree that needs a fifth level.",
+            ("ManifestError", r"levels deep"),
+        ),
+        (
+            "fail_veto_infeasible",
+            {
+                "meta_fail": {
+                    "sleeves": atomic(["a", "b", "c"]),
+                    "meta_allocation": {"max_weight": 0.4},
+                }
+            },
+            vetoed,
+            None,
+            "A veto (c: 4/8) leaves two sleeves whose upper bounds sum to 0.8.",
+            ("InfeasibleBoundsError", r"sum of upper bounds is 0\.8.*after vetoing c"),
+        ),
+        (
+            "fail_run_exists",
+            two,
+            pair(),
+            existing_run,
+            "The meta run folder already exists and --overwrite was not given.",
+            ("OverwriteRefusedError", r"golden_run: meta run folder already exists"),
+        ),
+        (
+            "fail_no_risk_weights",
+            two,
+            pair(),
+            no_hrp_weights,
+            "A sleeve's weights file lacks the requested risk profile.",
+            ("ArtifactFormatError", r"no weights for risk profile 'hrp' \(has: erc\)"),
+        ),
+    ]
+    out = []
+    for name, manifest, sleeves, extra, description, error in cases:
+        meta = "meta_l1" if name == "fail_too_deep" else "meta_fail"
+        risks = ["barbell"] if name == "fail_unknown_risk" else ["hrp"]
+        out.append(
+            Workspace(
+                name, manifest, sleeves, case(description, meta, risks, error=error), extra=extra
+            )
+        )
+    del E
+    return out
+
+
+def tiny_calendar_cases() -> list[Workspace]:
+    """equal_weight needs no covariance: calendars of one and two common rows, a constant
+    sleeve (volatility 0, no Sharpe) and exact zero returns (not wins)."""
+    out = []
+    for rows in (1, 2):
+        a_days = tradfi_days("2025-10-01", 30)
+        b_days = tradfi_days("2025-10-01", 40)[30 - rows :]  # overlaps a on `rows` dates
+        flat = pd.Series(0.001, index=tradfi_days("2025-10-01", 30))  # constant: np.std is 2e-19
+        zeros = stream(6950 + rows, a_days, 0.0003, 0.01)
+        zeros.iloc[::3] = 0.0  # a flat day is not a win
+        sleeves = [
+            sleeve_of(
+                "zeros_20260101-000000", "zeros", {"equal_weight": zeros}, [("NYSE:ZER", 1.0)]
+            ),
+            sleeve_of(
+                "late_20260101-000000",
+                "late",
+                {"equal_weight": stream(6960 + rows, b_days, 0.0004, 0.01)},
+                [("NYSE:LAT", 1.0)],
+            ),
+            sleeve_of("flat_20260101-000000", "flat", {"equal_weight": flat}, [("NYSE:FLT", -1.0)]),
+        ]
+        out.append(
+            Workspace(
+                f"equal_weight_{rows}_row{'s' if rows > 1 else ''}",
+                {
+                    "meta_tiny": {
+                        "sleeves": atomic(["zeros", "late", "flat"]),
+                        "meta_allocation": {"risk_profiles": ["equal_weight"]},
+                    }
+                },
+                sleeves,
+                case(
+                    f"equal_weight over {rows} common row{'s' if rows > 1 else ''} (no covariance "
+                    "is needed, so min_observations does not apply): statistics at their "
+                    "smallest sample (volatility needs 2 returns); a constant sleeve has "
+                    "volatility 0 and no Sharpe; exact 0.0 returns are not wins.",
+                    "meta_tiny",
+                    ["equal_weight"],
+                ),
+            )
+        )
+    return out
+
+
+def boundary_cases() -> list[Workspace]:
+    return [
+        *tiny_calendar_cases(),
+        tz_case(),
+        clean_case(),
+        health_case(),
+        selection_case(),
+        hrp_options_case(),
+        sources_case(),
+        edges_case(),
+        holidays_case(),
+        *boundary_failures(),
+    ]
+
+
 def all_cases() -> list[Workspace]:
     cases = basic_cases() + nested_and_signs() + multi_and_health() + failure_cases()
+    cases += boundary_cases()
     shorts = next(c for c in cases if c.name == "shorts_fx")
     shorts.extra = v2_atoms
     if SHARED_CSV.exists():

@@ -28,7 +28,9 @@ __all__ = [
     "LedgerAction",
     "Manifest",
     "MetaProfile",
+    "MetaReturns",
     "RunInfo",
+    "SleeveCalendar",
     "SleeveSpec",
     "SleeveStream",
     "SleeveWeights",
@@ -213,3 +215,60 @@ class SleeveWeights:
     source: str  # relative path
     kind: Literal["flattened", "optimized_v2"]
     nets: Mapping[str, float]  # physical symbol -> signed net weight, sorted by symbol
+
+
+@dataclass(frozen=True, slots=True)
+class SleeveCalendar:
+    """Calendar statistics of one sleeve inside a meta return matrix."""
+
+    sleeve_id: str
+    days: int  # valid (non-NaN) dates of the sleeve
+    first: str
+    last: str
+    weekend_days: int
+    dropped: int  # sleeve dates that are not rows of the matrix
+    dropped_pct: float
+    compounded: int  # dropped dates whose returns were folded into the next common date
+    outside_span: int  # dates before the first or after the last common date
+    nan_dropped: int
+    clipped: int
+    source: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MetaReturns:
+    """The aligned matrix plus its calendar statistics."""
+
+    frame: pd.DataFrame  # DatetimeIndex named "date", one float64 column per included sleeve
+    alignment: str
+    calendars: tuple[SleeveCalendar, ...]
+
+    @property
+    def common_days(self) -> int:
+        return len(self.frame.index)
+
+    @property
+    def weekend_rows(self) -> int:
+        return _weekend_count(self.frame.index)
+
+    def to_dict(self) -> dict[str, object]:
+        index = self.frame.index
+        return {
+            "alignment": self.alignment,
+            "common_days": self.common_days,
+            "first": _day(index[0]) if len(index) else None,
+            "last": _day(index[-1]) if len(index) else None,
+            "weekend_rows": self.weekend_rows,
+            "sleeves": {c.sleeve_id: c.to_dict() for c in self.calendars},
+        }
+
+
+def _weekend_count(index: pd.Index) -> int:
+    return int((pd.DatetimeIndex(index).day_of_week >= 5).sum())
+
+
+def _day(value: pd.Timestamp) -> str:
+    return value.strftime("%Y-%m-%d")

@@ -42,6 +42,7 @@ from .meta.artifacts import (
     manifest_document,
     optimized_document,
 )
+from .meta.cache_keys import matrix_keys
 from .meta.loader import load_inputs
 from .meta.report import render_report
 from .meta.returns import MetaReturns
@@ -109,7 +110,7 @@ def compute_meta(
     for risk in risks:
         progress(f"[{risk}] resolve: runs, ledgers and health of {len(tree)} meta profile(s)")
         inputs = load_inputs(reader, manifest, profile, risk, progress)
-        keys = cache.matrix_keys(inputs, reader.digests.__getitem__) if cacheable else {}
+        keys = matrix_keys(inputs, reader.digests.__getitem__) if cacheable else {}
         aligned: dict[str, MetaReturns] = {}
         for name, key in keys.items():
             found = cache.load_matrix(settings.lakehouse_dir, key)

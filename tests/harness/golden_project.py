@@ -23,15 +23,20 @@ def golden_project(
     (root / "pyproject.toml").write_text(
         "[tool.pytest.ini_options]\ntruncation_limit_lines = 0\ntruncation_limit_chars = 0\n"
     )
+    (root / "tests").mkdir()
+    shutil.copy(REPO / "tests" / "conftest.py", root / "tests")  # the golden pytest plugin
     (root / "tests" / "golden").mkdir(parents=True)
     shutil.copy(REPO / "tests" / "golden" / "test_goldens.py", root / "tests" / "golden")
-    goldens = root / "golden" / "test_goldens"
     for case in PROJECT_CASES:
         shutil.copytree(
             REPO / "fixtures" / "workspaces" / case, root / "fixtures" / "workspaces" / case
         )
         if with_goldens:
-            goldens.mkdir(parents=True, exist_ok=True)
-            for golden in (REPO / "golden" / "test_goldens").glob(f"*[[]{case}.*"):
-                shutil.copy(golden, goldens)
+            shutil.copytree(REPO / "golden" / case, root / "golden" / case)
     return root
+
+
+def goldens(root: Path) -> list[str]:
+    """The stored goldens of a project, as ``<case>/<file>`` (sorted)."""
+    folder = root / "golden"
+    return sorted(p.relative_to(folder).as_posix() for p in folder.glob("*/*") if p.is_file())

@@ -22,16 +22,12 @@ from scipy.spatial.distance import pdist, squareform
 from tradingview_scraper.allocation import api, hrp, tree
 from tradingview_scraper.harness.cases import cases, golden_outputs, run_case
 from tradingview_scraper.harness.drift import ACCEPT_COMMAND
-from tradingview_scraper.harness.syrupy_ext import (
-    GoldenJSONExtension,
-    GoldenMarkdownExtension,
-    golden_path,
-)
+from tradingview_scraper.harness.layout import golden_path
+from tradingview_scraper.harness.syrupy_ext import GoldenJSONExtension, GoldenMarkdownExtension
 from tradingview_scraper.io import weights
 from tradingview_scraper.meta import _report_sections, aggregate, loader
 
 REPO = Path(__file__).resolve().parents[2]
-GOLDEN_TESTS = REPO / "tests" / "golden" / "test_goldens.py"
 CASES = {c.name: c for c in cases(REPO / "fixtures" / "workspaces", expect="success")}
 
 
@@ -41,7 +37,7 @@ def drift_reports(case_name: str, tmp_path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, (kind, text) in golden_outputs(case, run_case(case, tmp_path / "ws")).items():
         extension = GoldenJSONExtension() if kind == "json" else GoldenMarkdownExtension()
-        golden = golden_path(GOLDEN_TESTS, f"test_golden[{name}]", kind).read_text()
+        golden = golden_path(REPO, name, kind).read_text()
         if not extension.matches(serialized_data=text, snapshot_data=golden):
             out[name] = "\n".join(extension.diff_lines(text, golden))
     return out

@@ -25,6 +25,8 @@ _WITHOUT = (
         (["check"], ["pytest", "syrupy", "deepdiff"], "pytest, syrupy, deepdiff"),
         (["update"], ["pytest"], "pytest"),
         (["diff", "HEAD"], ["deepdiff"], "deepdiff"),
+        (["pending"], ["deepdiff"], "deepdiff"),
+        (["accept"], ["deepdiff", "syrupy"], "deepdiff"),
     ],
 )
 def test_without_the_dev_extra(argv: list[str], blocked: list[str], named: str) -> None:
@@ -50,6 +52,9 @@ def test_without_the_dev_extra(argv: list[str], blocked: list[str], named: str) 
         (["update"], "tests/golden, fixtures/workspaces, pyproject.toml"),
         (["diff", "HEAD"], "golden, pyproject.toml"),
         (["determinism"], "fixtures/workspaces"),
+        (["pending"], "golden"),
+        (["review"], "golden"),
+        (["reject", "two_sleeves"], "golden"),
     ],
 )
 def test_outside_a_checkout(
@@ -70,6 +75,14 @@ def test_outside_a_checkout(
     )
 
 
-@pytest.mark.parametrize("command", ["check", "update", "diff", "determinism"])
+def test_a_given_root_is_taken_as_it_is() -> None:
+    assert cli.missing_requirement("accept", root_given=True) is None
+    assert cli.missing_requirement("check", root_given=True) is None
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["check", "update", "diff", "determinism", "pending", "review", "accept", "reject"],
+)
 def test_nothing_is_missing_in_this_checkout(command: str) -> None:
     assert cli.missing_requirement(command) is None

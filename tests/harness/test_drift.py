@@ -75,3 +75,18 @@ def test_text_drift_is_a_unified_diff() -> None:
     assert "-b" in drift.text and "+B" in drift.text
     assert "```diff" in render_markdown([drift])
     assert compare_text("report", "same", "same").empty
+
+
+def test_long_strings_are_shown_around_their_first_difference() -> None:
+    prefix = "error: configs/manifest.json: profiles.meta_fail: unknown risk profile 'barbell'; "
+    old = {"stderr": [prefix + "allowed: equal_weight, erc, hrp"]}
+    new = {"stderr": [prefix + "allowed: equal_weight, erc, hrp, max_sharpe"]}
+    drift = compare_documents("failure", old, new, tolerance=0.0)
+    (line,) = drift.values
+    # the changed tail is visible on both sides; the shared start is elided
+    assert line.startswith("stderr.[0]: ...'")
+    assert "max_sharpe" in line.split(" -> ")[1]
+    assert "max_sharpe" not in line.split(" -> ")[0]
+    assert "error: configs" not in line
+    short = compare_documents("x", {"a": "abc"}, {"a": "abd"}, tolerance=0.0)
+    assert short.values == ["a: 'abc' -> 'abd'"]

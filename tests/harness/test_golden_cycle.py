@@ -12,17 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from golden_project import golden_project
+from golden_project import golden_project, goldens
 
 
 @pytest.fixture
 def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
     return golden_project(pytester, monkeypatch, with_goldens=False)
-
-
-def _goldens(root: Path) -> list[str]:
-    folder = root / "golden" / "test_goldens"
-    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
 
 
 def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
@@ -32,21 +27,30 @@ def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
     missing = run()
     assert missing.ret != 0
     missing.stdout.fnmatch_lines(["*snapshot*failed*"])
-    assert _goldens(project) == []  # nothing written without --snapshot-update
+    assert goldens(project) == []  # nothing written without --snapshot-update
 
     written = run("--snapshot-update")
     assert written.ret == 0
-    names = _goldens(project)
-    assert "test_golden[two_sleeves.hrp.meta_two.optimized].json" in names
-    assert "test_golden[calendar_intersect.report].md" in names
+    names = goldens(project)
+    assert "two_sleeves/hrp.meta_two.optimized.json" in names
+    assert "calendar_intersect/report.md" in names
+    assert not (project / "golden" / "test_goldens").exists()  # syrupy's key, never a folder
     assert run().ret == 0
+
+    # -k: deselected goldens are neither reported unused nor removed by an update
+    for extra in ((), ("--snapshot-update",)):
+        selected = run("-k", "two_sleeves and optimized", *extra)
+        assert selected.ret == 0
+        selected.stdout.fnmatch_lines(["*1 snapshot passed.*"])
+        assert "unused" not in selected.stdout.str()
+        assert goldens(project) == names
 
     # updating one selected golden must not touch (or call unused) the others
     node = "tests/golden/test_goldens.py::test_golden[two_sleeves.audit]"
     single = pytester.runpytest_subprocess(node, "-p", "no:cacheprovider", "--snapshot-update")
     assert single.ret == 0
     assert "unused" not in single.stdout.str()
-    assert _goldens(project) == names
+    assert goldens(project) == names
 
     # a deliberate change: a binding bound on one sleeve
     manifest = project / "fixtures" / "workspaces" / "two_sleeves" / "configs" / "manifest.json"
@@ -59,10 +63,24 @@ def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
         [
             "*golden drift in optimized*",
             "*weights.alpha.Weight: * -> 0.1 (change *, * bp)*",
-            "*accept the change with: pytest tests/golden --snapshot-update*",
+            "*accept the change with: tv-golden review*--snapshot-update)",
         ]
     )
     assert run("--snapshot-update").ret == 0
+    assert run().ret == 0
+
+    # a deleted artifact (a risk profile dropped from a case) leaves unused goldens too
+    case_file = project / "fixtures" / "workspaces" / "calendar_intersect" / "case.json"
+    case = json.loads(case_file.read_text())
+    case["risk_profiles"] = ["hrp"]
+    case_file.write_text(json.dumps(case))
+    dropped = run()
+    assert dropped.ret != 0
+    # its 5 artifacts are unused; the report, the ledger and the fingerprint drift
+    dropped.stdout.fnmatch_lines(["*3 snapshots failed.*5 snapshots unused.*"])
+    assert run("--snapshot-update").ret == 0
+    assert not [n for n in goldens(project) if n.startswith("calendar_intersect/equal_weight.")]
+    assert "calendar_intersect/hrp.meta_cal.optimized.json" in goldens(project)
     assert run().ret == 0
 
     # a deleted case leaves unused goldens: reported, then removed by update
@@ -71,8 +89,9 @@ def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
     assert unused.ret != 0
     unused.stdout.fnmatch_lines(["*unused*"])
     assert run("--snapshot-update").ret == 0
-    assert not [n for n in _goldens(project) if "calendar_intersect" in n]
-    assert [n for n in _goldens(project) if "two_sleeves" in n]
+    assert not [n for n in goldens(project) if "calendar_intersect" in n]
+    assert not (project / "golden" / "calendar_intersect").exists()
+    assert [n for n in goldens(project) if "two_sleeves" in n]
     assert run().ret == 0
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tradingview_scraper.harness.cases import chain_check
 from tradingview_scraper.harness.normalize import (
     DECIMALS,
     dumps_golden,
@@ -16,6 +17,7 @@ from tradingview_scraper.harness.normalize import (
     normalize,
     scrub_text,
 )
+from tradingview_scraper.io.audit import AuditLog
 
 
 @pytest.mark.parametrize(
@@ -54,10 +56,52 @@ def test_placeholders_for_volatile_keys_and_strings() -> None:
     assert out["run_id"] == "<RUN_ID>"
     assert out["sleeves"][0]["run_id"] == "alpha_20260101-000000"  # an input, kept
     assert out["ts"] == "<TIMESTAMP>"
-    assert out["hash"] == "<HASH>"
+    assert out["hash"] == "<HASH#1>"  # keys are visited sorted: hash before note
     assert out["note"] == (
-        "written to <WORKSPACE>/data by <META_RUN_ID> at <TIMESTAMP>, sha <HASH>"
+        "written to <WORKSPACE>/data by <META_RUN_ID> at <TIMESTAMP>, sha <HASH#2>"
     )
+
+
+def _ledger(n: int) -> list[dict[str, object]]:
+    """A hash-chained ledger built by io.audit (the product's writer)."""
+    log = AuditLog("2026-01-01T00:00:00Z")
+    for i in range(n):
+        log.add("stage", f"step{i}", value=i)
+    return [json.loads(line) for line in log.text().splitlines()]
+
+
+def test_hash_placeholders_keep_the_chain() -> None:
+    records = normalize(_ledger(3))
+    assert [(r["prev_hash"], r["hash"]) for r in records] == [
+        ("<HASH#0>", "<HASH#1>"),
+        ("<HASH#1>", "<HASH#2>"),
+        ("<HASH#2>", "<HASH#3>"),
+    ]
+    assert chain_check(_ledger(3)) == {"records": 3, "verified": True}
+
+
+def test_a_broken_chain_is_visible_after_normalization() -> None:
+    intact = _ledger(3)
+    relinked = _ledger(3)
+    relinked[2]["prev_hash"] = relinked[0]["hash"]  # record 2 points past record 1
+    assert normalize(relinked) != normalize(intact)
+    assert normalize(relinked)[2]["prev_hash"] == "<HASH#1>"
+    assert chain_check(relinked) == {"records": 3, "verified": False, "first_break": 2}
+    tampered = _ledger(3)
+    tampered[1]["value"] = 99  # content changed, hashes left alone: same placeholders
+    assert [r["hash"] for r in normalize(tampered)] == [r["hash"] for r in normalize(intact)]
+    assert chain_check(tampered) == {"records": 3, "verified": False, "first_break": 1}
+
+
+def test_equal_hashes_share_a_placeholder_and_numbering_is_per_document() -> None:
+    h = "ab" * 32
+    doc = {"a": {"sha256": h}, "b": {"sha256": "cd" * 32}, "c": f"see {h}"}
+    assert normalize(doc) == {
+        "a": {"sha256": "<HASH#1>"},
+        "b": {"sha256": "<HASH#2>"},
+        "c": "see <HASH#1>",
+    }
+    assert normalize({"sha256": "cd" * 32}) == {"sha256": "<HASH#1>"}
 
 
 def test_scrub_text_matches_normalize_of_a_string() -> None:

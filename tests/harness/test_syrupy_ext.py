@@ -9,11 +9,12 @@ from types import SimpleNamespace
 import pytest
 
 from tradingview_scraper.harness.drift import ACCEPT_COMMAND, DEFAULT_TOLERANCE
+from tradingview_scraper.harness.layout import golden_path
 from tradingview_scraper.harness.normalize import dumps_golden
 from tradingview_scraper.harness.syrupy_ext import (
     GoldenJSONExtension,
     GoldenMarkdownExtension,
-    golden_path,
+    stored_path,
 )
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,15 +42,67 @@ def _location(
     )
 
 
-def test_goldens_live_under_the_repository_golden_folder() -> None:
+def test_goldens_live_in_one_folder_per_case() -> None:
     location = _location(None)
-    assert GoldenJSONExtension.dirname(test_location=location) == str(
-        REPO / "golden" / "test_goldens"
-    )
+    key_dir = REPO / "golden" / "test_goldens"  # syrupy's key, not a folder on disk
+    assert GoldenJSONExtension.dirname(test_location=location) == str(key_dir)
+    key = str(key_dir / "test_golden[two_sleeves.hrp.meta_two.optimized].json")
+    stored = REPO / "golden" / "two_sleeves" / "hrp.meta_two.optimized.json"
     assert (
-        golden_path(TEST_FILE, "test_golden[x]", "json")
-        == REPO / "golden" / "test_goldens" / "test_golden[x].json"
+        stored_path(key)
+        == stored
+        == golden_path(REPO, "two_sleeves.hrp.meta_two.optimized", "json")
     )
+    # whatever follows the case name, it is the file name inside the case folder
+    assert (
+        stored_path(str(key_dir / "test_golden[c.any.thing].md")) == REPO / "golden/c/any.thing.md"
+    )
+    assert not key_dir.exists()
+
+
+def test_discovery_finds_every_stored_golden_under_its_key(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("")
+    test_file = tmp_path / "tests" / "golden" / "test_goldens.py"
+    for relative in ("c1/report.md", "c1/hrp.m.optimized.json", "c2/audit.json", "c2/notes.txt"):
+        (tmp_path / "golden" / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "golden" / relative).write_text("{}")
+    location = _location(None, test_file)
+    found = GoldenJSONExtension().discover_snapshots(test_location=location)
+    key_dir = tmp_path / "golden" / "test_goldens"
+    assert sorted(c.location for c in found) == [
+        str(key_dir / "test_golden[c1.hrp.m.optimized].json"),
+        str(key_dir / "test_golden[c2.audit].json"),
+    ]
+    assert sorted(s.name for c in found for s in c) == [
+        "test_golden[c1.hrp.m.optimized]",
+        "test_golden[c2.audit]",
+    ]
+    markdown = GoldenMarkdownExtension().discover_snapshots(test_location=location)
+    assert [c.location for c in markdown] == [str(key_dir / "test_golden[c1.report].md")]
+
+
+def test_write_read_delete_go_to_the_case_folder(tmp_path: Path) -> None:
+    key = str(tmp_path / "golden" / "test_goldens" / "test_golden[c1.audit].json")
+    GoldenJSONExtension.write_snapshot(snapshot_location=key, snapshots=[("{}\n", None, 0)])
+    stored = tmp_path / "golden" / "c1" / "audit.json"
+    assert stored.read_text() == "{}\n"
+    extension = GoldenJSONExtension()
+    assert (
+        extension.read_snapshot_data_from_location(
+            snapshot_location=key, snapshot_name="test_golden[c1.audit]", session_id="s"
+        )
+        == "{}\n"
+    )
+    extension.delete_snapshots(snapshot_location=key, snapshot_names={"test_golden[c1.audit]"})
+    assert not stored.exists() and not stored.parent.exists()
+    assert (
+        extension.read_snapshot_data_from_location(
+            snapshot_location=key, snapshot_name="test_golden[c1.audit]", session_id="s"
+        )
+        is None
+    )
+    with pytest.raises(TypeError, match="golden data must be normalized text, got bytes"):
+        GoldenJSONExtension.write_snapshot(snapshot_location=key, snapshots=[(b"x", None, 0)])
 
 
 def test_json_matching_is_tolerant_and_reports_drift() -> None:

@@ -261,7 +261,9 @@ def test_failure_cases_raise_and_leave_nothing(name: str, tmp_path: Path) -> Non
     error_type = errors.ERROR_TYPES[case.error_type or "MetaPipelineError"]
     with pytest.raises(error_type, match=case.message_pattern or ""):
         run_case(case, tmp_path / "again")
-    assert not (tmp_path / "again" / RUNS / case.run_id).exists()
+    # no meta run folder appears (fail_run_exists has one beforehand: it must be left alone)
+    existed = (case.folder / RUNS / case.run_id).exists()
+    assert (tmp_path / "again" / RUNS / case.run_id).exists() == existed
     assert not list((tmp_path / "again" / RUNS).glob(".staging-*"))
     assert not (workspace / "HOSTILE_PICKLE_RAN").exists()
     assert not (tmp_path / "again" / "HOSTILE_PICKLE_RAN").exists()

@@ -1,24 +1,31 @@
 """Fixture cases: find them, run them through the canonical runner, and render their goldens.
 
 Goldens are named ``<case>.<risk>.<meta profile>.<family>`` for the five artifact families of
-every meta profile in the tree (nested ones included), plus ``<case>.report`` (markdown) and
-``<case>.audit`` (the ledger with hashes and timestamps scrubbed).
+every meta profile in the tree (nested ones included), plus ``<case>.report`` (markdown),
+``<case>.audit`` (the ledger with hashes and timestamps scrubbed) and ``<case>.inputs`` (the
+fingerprint of the case's input files, for drift attribution). ``layout`` says where each lives.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import json
+import os
 import pickle
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import HarnessError
+from ..errors import HarnessError, MetaPipelineError
 from ..manifest import load_manifest, profile_tree
 from ..meta.artifacts import artifact_names
 from ..pipeline import MetaRun, run_meta_pipeline
 from ..settings import Settings
+from .inputs import INPUTS, inputs_document
 from .materialize import Case, load_case, materialize
 from .normalize import dumps_golden, frame_document, normalize, scrub_text
 
@@ -26,11 +33,16 @@ __all__ = [
     "FAMILIES",
     "GOLDEN_EPOCH",
     "cases",
+    "chain_check",
     "expected_names",
+    "failure_golden",
+    "failure_names",
+    "failure_outputs",
     "fixtures_root",
     "golden_outputs",
     "project_root",
     "run_case",
+    "tree_digest",
 ]
 
 GOLDEN_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: the SOURCE_DATE_EPOCH of every golden run
@@ -74,7 +86,7 @@ def expected_names(case: Case) -> list[str]:
         for profile in tree
         for family in FAMILIES
     ]
-    return sorted([*names, f"{case.name}.report", f"{case.name}.audit"])
+    return sorted([*names, f"{case.name}.report", f"{case.name}.audit", f"{case.name}.{INPUTS}"])
 
 
 def run_case(case: Case, destination: Path) -> MetaRun:
@@ -122,6 +134,131 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
     ]
     out[f"{case.name}.audit"] = (
         "json",
-        _document("audit", {"records": normalize(ledger, **scrub)}),
+        _document("audit", {"chain": chain_check(ledger), "records": normalize(ledger, **scrub)}),
     )
+    out[f"{case.name}.{INPUTS}"] = ("json", inputs_document(case.folder))
     return out
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file under ``root`` (sorted): what a run left behind."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def failure_names(case: Case) -> list[str]:
+    """The golden names of a failure case: what the user sees, and its input fingerprint."""
+    return sorted([f"{case.name}.failure", f"{case.name}.{INPUTS}"])
+
+
+@contextlib.contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def failure_outputs(
+    case: Case, destination: Path, *, cli: Callable[[list[str]], int]
+) -> dict[str, tuple[str, str]]:
+    """Run failure ``case`` as a user would (``cli``: ``tv-meta``'s ``main``) and render its
+    goldens: the ``failure`` document (``failure_golden``) and the ``inputs`` fingerprint.
+
+    The command runs in the materialized workspace (a hostile pickle would leave its marker
+    there), with the golden clock, its output captured; the library is run once more in a
+    second copy to name the error class.
+    """
+    workspace = materialize(case.folder, destination / "ws")
+    command = ["run", "--profile", case.meta_profile, "--risk-profiles"]
+    command += [",".join(case.risk_profiles), "--run-id", case.run_id]
+    out, err = io.StringIO(), io.StringIO()
+    before = tree_digest(workspace)
+    with (
+        contextlib.chdir(workspace),
+        _environment(SOURCE_DATE_EPOCH=GOLDEN_EPOCH),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        exit_code = cli([command[0], "--workspace", str(workspace), *command[1:]])
+    after = tree_digest(workspace)
+    try:
+        run_case(case, destination / "library")
+    except MetaPipelineError as exc:
+        error_type = type(exc).__name__
+    else:
+        error_type = "none: the library run succeeded"
+    outputs = failure_golden(
+        case,
+        command=command,
+        exit_code=exit_code,
+        stdout=out.getvalue(),
+        stderr=err.getvalue(),
+        error_type=error_type,
+        workspace=workspace,
+        before=before,
+        after=after,
+    )
+    outputs[f"{case.name}.{INPUTS}"] = ("json", inputs_document(case.folder))
+    return outputs
+
+
+def failure_golden(
+    case: Case,
+    *,
+    command: list[str],
+    exit_code: int,
+    stdout: str,
+    stderr: str,
+    error_type: str,
+    workspace: Path,
+    before: dict[str, str],
+    after: dict[str, str],
+) -> dict[str, tuple[str, str]]:
+    """The golden of a failure case: what the user sees, and that nothing was written.
+
+    ``command`` is the ``tv-meta`` argument list without the workspace, ``before``/``after``
+    the ``tree_digest`` of the workspace around the run.
+    """
+    scrub = {"run_id": None, "workspace": str(workspace)}
+    payload = {
+        "case": case.name,
+        "command": "tv-meta " + " ".join(command),
+        "exit_code": exit_code,
+        "error_type": error_type,
+        "stderr": [scrub_text(line, **scrub) for line in stderr.splitlines()],
+        "stdout": [scrub_text(line, **scrub) for line in stdout.splitlines()],
+        "written": sorted(set(after) - set(before)),
+        "changed": sorted(k for k in set(after) & set(before) if after[k] != before[k]),
+        "removed": sorted(set(before) - set(after)),
+    }
+    return {f"{case.name}.failure": ("json", _document("failure", payload))}
+
+
+def chain_check(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Recompute the ledger's hash chain independently of ``io.audit`` (DESIGN 4).
+
+    Each record's ``hash`` must be the sha256 of its compact, key-sorted JSON without ``hash``,
+    and its ``prev_hash`` the previous record's ``hash`` (64 zeros for the first). The golden
+    keeps the verdict and the first broken record, so a ledger that stops chaining is drift even
+    though every hash is a placeholder there.
+    """
+    previous = "0" * 64
+    for number, record in enumerate(records):
+        body = {k: v for k, v in record.items() if k != "hash"}
+        text = json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        if record.get("prev_hash") != previous:
+            return {"records": len(records), "verified": False, "first_break": number}
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != record.get("hash"):
+            return {"records": len(records), "verified": False, "first_break": number}
+        previous = str(record["hash"])
+    return {"records": len(records), "verified": True}

@@ -9,6 +9,7 @@ with the command that accepts the change.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,10 +24,13 @@ __all__ = [
     "Drift",
     "compare_documents",
     "compare_text",
+    "drift_of_texts",
     "tolerance_for",
 ]
 
-ACCEPT_COMMAND = "pytest tests/golden --snapshot-update   (or: tv-golden update)"
+ACCEPT_COMMAND = (
+    "tv-golden review   (or: tv-golden accept PATTERN; pytest tests/golden --snapshot-update)"
+)
 DEFAULT_TOLERANCE = 1e-9  # absolute; differences at or below it pass without rewriting
 # per-artifact overrides, by artifact family (the last part of a golden's name)
 TOLERANCES: dict[str, float] = {
@@ -131,6 +135,23 @@ def _fmt(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _fmt_pair(old: Any, new: Any) -> tuple[str, str]:
+    """Both sides of a change; long strings are cut around their first difference, not at the
+    start, so the changed words are what the reviewer sees."""
+    if not (isinstance(old, str) and isinstance(new, str)) or max(len(old), len(new)) <= 58:
+        return _fmt(old), _fmt(new)
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    start = max(start - 20, 0)
+
+    def cut(text: str) -> str:
+        part = text[start : start + 56]
+        return ("..." if start else "") + repr(part) + ("..." if start + 56 < len(text) else "")
+
+    return cut(old), cut(new)
+
+
 def compare_documents(name: str, golden: Any, current: Any, *, tolerance: float) -> Drift:
     """Drift between two normalized JSON documents (empty when equal within ``tolerance``)."""
     drift = Drift(name)
@@ -159,7 +180,8 @@ def compare_documents(name: str, golden: Any, current: Any, *, tolerance: float)
         for path, change in sorted(diff.get(kind, {}).items()):
             old, new = change.get("old_value"), change.get("new_value")
             where = _path(path)
-            line = f"{where}: {_fmt(old)} -> {_fmt(new)}"
+            shown_old, shown_new = _fmt_pair(old, new)
+            line = f"{where}: {shown_old} -> {shown_new}"
             if isinstance(old, int | float) and isinstance(new, int | float):
                 delta = float(new) - float(old)
                 line += f" (change {delta:+.3g}"
@@ -181,6 +203,23 @@ def compare_text(name: str, golden: str, current: str) -> Drift:
             )
         )
     return drift
+
+
+def drift_of_texts(name: str, extension: str, golden: str, current: str) -> Drift:
+    """Drift between two golden texts: documents for ``json`` (text if unparseable), else text."""
+    if extension == "json":
+        try:
+            golden_doc, current_doc = json.loads(golden), json.loads(current)
+        except ValueError:
+            return compare_text(name, golden, current)
+        family = (
+            str(current_doc.get("golden_artifact", "")) if isinstance(current_doc, dict) else ""
+        )
+        try:
+            return compare_documents(name, golden_doc, current_doc, tolerance=tolerance_for(family))
+        except (ValueError, TypeError):
+            return compare_text(name, golden, current)
+    return compare_text(name, golden, current)
 
 
 def render_markdown(drifts: Iterable[Drift]) -> str:

@@ -1,46 +1,45 @@
 """``tv-golden diff BASE [HEAD]``: the drift between the goldens of two git revisions.
 
 Reads ``golden/`` at both revisions with ``git show`` (HEAD may be omitted: the working tree),
-pairs files by path and renders a markdown report per artifact (or JSON with ``--json``).
+pairs files by path and renders a markdown report (or JSON with ``--json``) that leads with one
+summary per case (inputs changed, from the ``<case>.inputs`` fingerprints and the fixture
+files at both revisions, or behaviour; the earliest drifted stage), then one section per
+artifact.
 """
 
 from __future__ import annotations
 
-import json
-import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import HarnessError
-from .drift import Drift, compare_documents, compare_text, render_markdown, tolerance_for
-from .syrupy_ext import GOLDEN_DIR
+from ._git import git, git_bytes
+from .attribution import CaseSummary, stage_of, summarize
+from .drift import Drift, drift_of_texts, render_markdown
+from .inputs import INPUTS, compare_inputs, read_fingerprint
+from .layout import FIXTURES_DIR, GOLDEN_DIR, golden_relpath, name_of
 
 __all__ = ["GoldenDiff", "diff_revisions"]
 
 
-def _git(repo: Path, *args: str) -> str:
-    try:
-        done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
-    except OSError as exc:
-        raise HarnessError(f"cannot run git: {exc}") from exc
-    if done.returncode != 0:
-        raise HarnessError(f"git {' '.join(args)} failed: {done.stderr.strip()}")
-    return done.stdout
+def _canonical(path: str) -> str:
+    """A golden's path in the per-case layout (a revision may still have the flat one)."""
+    named = name_of(path)
+    return path if named is None else golden_relpath(*named)
 
 
 def _files_at(repo: Path, revision: str | None) -> dict[str, str]:
     if revision is None:
         root = repo / GOLDEN_DIR
         return {
-            p.relative_to(repo).as_posix(): p.read_text(encoding="utf-8")
+            _canonical(p.relative_to(repo).as_posix()): p.read_text(encoding="utf-8")
             for p in sorted(root.rglob("*"))
             if p.is_file()
         }
-    _git(repo, "rev-parse", "--verify", f"{revision}^{{commit}}")
-    listing = _git(repo, "ls-tree", "-r", "--name-only", revision, "--", GOLDEN_DIR)
+    git(repo, "rev-parse", "--verify", f"{revision}^{{commit}}")
+    listing = git(repo, "ls-tree", "-r", "--name-only", revision, "--", GOLDEN_DIR)
     return {
-        path: _git(repo, "show", f"{revision}:{path}")
+        _canonical(path): git(repo, "show", f"{revision}:{path}")
         for path in sorted(listing.splitlines())
         if path
     }
@@ -53,6 +52,7 @@ class GoldenDiff:
     added: list[str]
     removed: list[str]
     drifts: list[Drift]
+    cases: list[CaseSummary] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -60,6 +60,7 @@ class GoldenDiff:
             "head": self.head,
             "added": self.added,
             "removed": self.removed,
+            "cases": {summary.case: summary.lines() for summary in self.cases},
             "changed": {
                 d.name: {
                     "structural": d.structural,
@@ -80,6 +81,10 @@ class GoldenDiff:
             f"{len(self.drifts)} changed, {len(self.added)} added, {len(self.removed)} removed."
         )
         lines.append("")
+        if self.cases:
+            lines.extend(["### By case", "", "```text"])
+            lines.extend(line for summary in self.cases for line in summary.lines())
+            lines.extend(["```", ""])
         for title, items in (("Added", self.added), ("Removed", self.removed)):
             if items:
                 lines.append(f"**{title}:**")
@@ -94,15 +99,47 @@ class GoldenDiff:
         return "\n".join(lines)
 
 
-def _drift(name: str, old: str, new: str) -> Drift:
-    if name.endswith(".json"):
+def _fixture_file(repo: Path, revision: str | None, path: str) -> bytes | None:
+    if revision is None:
         try:
-            old_doc, new_doc = json.loads(old), json.loads(new)
-        except ValueError:
-            return compare_text(name, old, new)
-        family = str(new_doc.get("golden_artifact", "")) if isinstance(new_doc, dict) else ""
-        return compare_documents(name, old_doc, new_doc, tolerance=tolerance_for(family))
-    return compare_text(name, old, new)
+            return (repo / path).read_bytes()
+        except OSError:
+            return None
+    return git_bytes(repo, "show", f"{revision}:{path}")
+
+
+def _summaries(
+    repo: Path,
+    revisions: tuple[str, str | None],
+    files: tuple[dict[str, str], dict[str, str]],
+    drifts: list[Drift],
+    added: list[str],
+) -> list[CaseSummary]:
+    names = [named[0] for d in drifts if (named := name_of(d.name))]
+    stages = {
+        named[0]: stage
+        for d in drifts
+        if (named := name_of(d.name)) and (stage := stage_of(named[0], d))
+    }
+    new = [named[0] for path in added if (named := name_of(path))]
+    (base, head), (old_files, new_files) = revisions, files
+
+    def inputs(case: str) -> tuple[Any, ...] | None:
+        path = golden_relpath(f"{case}.{INPUTS}", "json")
+        before, after = read_fingerprint(old_files.get(path)), read_fingerprint(new_files.get(path))
+        if before is None or after is None:
+            return None
+        folder = f"{FIXTURES_DIR}/{case}"
+        return tuple(
+            compare_inputs(
+                before,
+                after,
+                lambda p: _fixture_file(repo, base, f"{folder}/{p}"),
+                lambda p: _fixture_file(repo, head, f"{folder}/{p}"),
+            )
+        )
+
+    return summarize(names, inputs, new, stages)
 
 
 def diff_revisions(repo: Path, base: str, head: str | None = None) -> GoldenDiff:
@@ -111,13 +148,15 @@ def diff_revisions(repo: Path, base: str, head: str | None = None) -> GoldenDiff
     drifts = []
     for path in sorted(set(old) & set(new)):
         if old[path] != new[path]:
-            drift = _drift(path, old[path], new[path])
+            drift = drift_of_texts(path, path.rpartition(".")[2], old[path], new[path])
             if not drift.empty:
                 drifts.append(drift)
+    added = sorted(set(new) - set(old))
     return GoldenDiff(
         base=base,
         head=head or "working tree",
-        added=sorted(set(new) - set(old)),
+        added=added,
         removed=sorted(set(old) - set(new)),
         drifts=drifts,
+        cases=_summaries(repo, (base, head), (old, new), drifts, added),
     )

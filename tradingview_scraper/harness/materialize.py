@@ -1,7 +1,10 @@
 """Turn a checked-in, human-readable case folder into a real workspace.
 
 A case folder is a workspace whose return streams are CSV (``data/returns/<name>.csv`` with an
-ISO ``date`` column and one value column) instead of pickles. Materializing copies the tree and
+ISO ``date`` column and one value column; an empty value is NaN) instead of pickles. The date
+column may name a time zone, ``date[Asia/Tokyo]``: its naive stamps are then localized to that
+zone, so a case can hold a timezone-aware index as upstream pickles do. Stamps with an offset
+(``2025-10-01T09:00:00+09:00``) give a fixed-offset index. Materializing copies the tree and
 writes each CSV as ``<name>.pkl`` (a pandas Series of float64, pickle protocol 4). Files named
 ``*.pkl.b64`` are base64 text of raw pickle bytes (hostile or corrupt pickles for failure
 cases) and are decoded verbatim. ``case.json`` describes the case and is not copied.
@@ -13,12 +16,13 @@ import base64
 import io
 import json
 import pickle
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-import numpy as np
 import pandas as pd
 
 from ..errors import HarnessError
@@ -63,17 +67,26 @@ def load_case(folder: Path) -> Case:
         raise HarnessError(f"{path}: not a valid case file ({exc!r})") from exc
 
 
+_DATE_COLUMN = re.compile(r"date(?:\[(?P<zone>[A-Za-z0-9_+/-]+)\])?")
+
+
 def csv_to_series(path: Path) -> pd.Series:
-    """Read a returns CSV (``date`` column + one value column) as a float64 Series."""
-    frame = pd.read_csv(path, dtype=str)
-    if "date" not in frame.columns or len(frame.columns) != 2:
-        raise HarnessError(f"{path}: expected columns 'date' and one value column")
-    value_column = next(c for c in frame.columns if c != "date")
-    index = pd.DatetimeIndex(pd.to_datetime(frame["date"], format="ISO8601"), name="date")
-    # Python's float(): the exact double of each decimal under every supported pandas (2.x's
-    # default CSV parser is an ulp off now and then); an empty cell is NaN either way
-    values = np.array([float(v) for v in frame[value_column]], dtype="float64")
-    return pd.Series(values, index=index, name=value_column)
+    """Read a returns CSV (``date`` or ``date[<zone>]`` + one value column) as a float64 Series."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    match = _DATE_COLUMN.fullmatch(str(frame.columns[0])) if len(frame.columns) else None
+    if match is None or len(frame.columns) != 2:
+        raise HarnessError(
+            f"{path}: expected columns 'date' (or 'date[<zone>]') and one value column"
+        )
+    date_column, value_column = frame.columns
+    index = pd.DatetimeIndex(pd.to_datetime(frame[date_column], format="ISO8601"), name="date")
+    if match["zone"]:
+        index = index.tz_localize(ZoneInfo(match["zone"]))
+    try:
+        values = [float(v) if v.strip() else float("nan") for v in frame[value_column]]
+    except ValueError as exc:
+        raise HarnessError(f"{path}: {exc}") from exc
+    return pd.Series(values, index=index, name=value_column, dtype="float64")
 
 
 def materialize(case_folder: Path, destination: Path) -> Path:

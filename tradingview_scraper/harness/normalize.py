@@ -6,6 +6,10 @@
 * Volatile values (run ids, timestamps, hashes, absolute paths, versions) replaced by
   placeholders from one declared table, ``VOLATILE_KEYS``; report text is scrubbed with the
   same placeholders (``scrub_text``).
+* Placeholders keep structure: hashes are numbered by first appearance within one document
+  (``<HASH#1>``, ``<HASH#2>``, ...), so a value that repeats another (a ledger record's
+  ``prev_hash`` and the previous record's ``hash``) repeats its placeholder, and a broken hash
+  chain is drift. The all-zero genesis hash is kept as ``<HASH#0>``.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ __all__ = [
 ]
 
 DECIMALS = 10  # every float in a golden is rounded to this many decimals
+_HASH = "<HASH>"  # numbered per document: <HASH#n>
+_GENESIS = "0" * 64
 
 # key -> placeholder; applied wherever the key appears in a JSON document
 VOLATILE_KEYS: Mapping[str, str] = {
@@ -36,10 +42,10 @@ VOLATILE_KEYS: Mapping[str, str] = {
     "run_id": "<RUN_ID>",
     "ts": "<TIMESTAMP>",
     "generated_at": "<TIMESTAMP>",
-    "hash": "<HASH>",
-    "prev_hash": "<HASH>",
-    "sha256": "<HASH>",
-    "inputs_sha256": "<HASH>",
+    "hash": _HASH,
+    "prev_hash": _HASH,
+    "sha256": _HASH,
+    "inputs_sha256": _HASH,
     "version": "<VERSION>",
 }
 # "run_id" is volatile only where it is the meta run's own id; sleeve run ids are inputs.
@@ -56,25 +62,42 @@ def _number(value: float) -> float | str:
     return rounded + 0.0  # folds -0.0
 
 
-def normalize(
-    value: Any, *, run_id: str | None = None, workspace: str | None = None, _key: str = ""
-) -> Any:
+class _Hashes:
+    """Numbers the distinct hash values of one document in order of first appearance."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {_GENESIS: "<HASH#0>"}
+
+    def __call__(self, value: object) -> str:
+        key = str(value)
+        if key not in self._seen:
+            self._seen[key] = f"<HASH#{len(self._seen)}>"
+        return self._seen[key]
+
+
+def normalize(value: Any, *, run_id: str | None = None, workspace: str | None = None) -> Any:
     """Canonical, placeholder-scrubbed copy of a JSON-like value.
 
     ``run_id`` (the meta run id) and ``workspace`` (an absolute path) are replaced wherever they
-    occur inside strings.
+    occur inside strings. Hashes are numbered within this one call (see the module docstring).
     """
+    return _normalize(value, run_id, workspace, _Hashes())
+
+
+def _normalize(value: Any, run_id: str | None, workspace: str | None, hashes: _Hashes) -> Any:
     if isinstance(value, Mapping):
         out = {}
         for key in sorted(value, key=str):
             item = value[key]
-            if key in VOLATILE_KEYS and (key != "run_id" or item == run_id):
-                out[str(key)] = VOLATILE_KEYS[key] if item is not None else None
+            if item is None or key not in VOLATILE_KEYS or (key == "run_id" and item != run_id):
+                out[str(key)] = _normalize(item, run_id, workspace, hashes)
+            elif VOLATILE_KEYS[key] == _HASH:
+                out[str(key)] = hashes(item)
             else:
-                out[str(key)] = normalize(item, run_id=run_id, workspace=workspace, _key=str(key))
+                out[str(key)] = VOLATILE_KEYS[key]
         return out
     if isinstance(value, list | tuple):
-        return [normalize(v, run_id=run_id, workspace=workspace) for v in value]
+        return [_normalize(v, run_id, workspace, hashes) for v in value]
     if isinstance(value, bool | np.bool_):
         return bool(value)
     if isinstance(value, int | np.integer):
@@ -82,18 +105,22 @@ def normalize(
     if isinstance(value, float | np.floating):
         return _number(float(value))
     if isinstance(value, str):
-        return scrub_text(value, run_id=run_id, workspace=workspace)
+        return _scrub(value, run_id, workspace, hashes)
     return value
 
 
 def scrub_text(text: str, *, run_id: str | None = None, workspace: str | None = None) -> str:
-    """Replace volatile substrings (workspace path, meta run id, timestamps, hashes)."""
+    """Replace volatile substrings (workspace path, meta run id, timestamps, numbered hashes)."""
+    return _scrub(text, run_id, workspace, _Hashes())
+
+
+def _scrub(text: str, run_id: str | None, workspace: str | None, hashes: _Hashes) -> str:
     if workspace:
         text = text.replace(workspace, "<WORKSPACE>")
     if run_id:
         text = text.replace(run_id, "<META_RUN_ID>")
     text = _TIMESTAMP.sub("<TIMESTAMP>", text)
-    return _HEX64.sub("<HASH>", text)
+    return _HEX64.sub(lambda match: hashes(match.group(0)), text)
 
 
 def frame_document(frame: pd.DataFrame) -> dict[str, Any]:

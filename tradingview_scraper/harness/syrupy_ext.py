@@ -1,15 +1,21 @@
 """syrupy 7 extensions storing goldens under the repository's ``golden/`` folder.
 
-One file per (case, risk profile, artifact): ``golden/<test module>/<test id>.json`` or
-``.md``. Matching is tolerance-aware (``drift.TOLERANCES``): a difference within tolerance
-passes and is not rewritten; a larger one fails with a deepdiff drift report ending with the
-command that accepts it. Only ``dirname`` is customized; discovery stays directory-scoped on
-``golden/`` (syrupy's own rule for single-file collections), so goldens of a deleted case or
-test are still found and reported as unused.
+One file per golden, laid out one folder per case (``layout``): the golden of test
+``test_golden[<case>.<rest>]`` is the file ``golden/<case>/<rest>.json`` (or ``.md``).
+Matching is tolerance-aware (``drift.TOLERANCES``): a difference within tolerance passes and is
+not rewritten; a larger one fails with a deepdiff drift report ending with the command that
+accepts it.
+
+syrupy pairs snapshot files with tests (unused detection, ``-k``, path and node selection,
+pytest-xdist) by the test module's name in the file's path. So syrupy keeps seeing every golden
+under a *key* in its own single-file shape, ``golden/<test module>/<test id>.<ext>``, and only
+the file operations (discover, read, write, delete) translate a key to the stored file and
+back. syrupy's selection rules therefore apply unchanged to the per-case layout.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
@@ -19,14 +25,43 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from syrupy.data import Snapshot, SnapshotCollection, SnapshotCollections
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
+from ..errors import HarnessError
 from .cases import project_root
 from .drift import compare_documents, compare_text, tolerance_for
+from .layout import GOLDEN_DIR, golden_path, split_name
 
-__all__ = ["GOLDEN_DIR", "GoldenJSONExtension", "GoldenMarkdownExtension"]
+__all__ = [
+    "GOLDEN_DIR",
+    "GOLDEN_TEST",
+    "GoldenJSONExtension",
+    "GoldenMarkdownExtension",
+    "stored_path",
+]
 
-GOLDEN_DIR = "golden"
+GOLDEN_TEST = "test_golden"  # the golden suite's test function; its parametrize id is the name
+
+
+def stored_path(key: str) -> Path:
+    """The file behind syrupy's key ``<root>/golden/<module>/<test>[<name>].<ext>``."""
+    path = Path(key)
+    stem, _, extension = path.name.rpartition(".")
+    name = stem[stem.index("[") + 1 : -1] if stem.endswith("]") and "[" in stem else stem
+    return golden_path(path.parent.parent.parent, name, extension)
+
+
+def _key(key_dir: Path, relative: Path, extension: str) -> str | None:
+    """syrupy's key for the stored file ``golden/<case>/<rest>.<ext>`` (None: not a golden)."""
+    if len(relative.parts) != 2 or not relative.name.endswith(f".{extension}"):
+        return None
+    name = f"{relative.parts[0]}.{relative.name[: -len(extension) - 1]}"
+    try:
+        split_name(name)
+    except HarnessError:
+        return None
+    return str(key_dir / f"{GOLDEN_TEST}[{name}].{extension}")
 
 
 class _GoldenBase(SingleFileSnapshotExtension):
@@ -35,6 +70,56 @@ class _GoldenBase(SingleFileSnapshotExtension):
     @classmethod
     def dirname(cls, *, test_location: Any) -> str:
         return str(project_root(Path(test_location.filepath)) / GOLDEN_DIR / test_location.basename)
+
+    def discover_snapshots(
+        self, *, test_location: Any, ignore_extensions: list[str] | None = None
+    ) -> SnapshotCollections:
+        """Every stored golden of this extension, each under its key."""
+        root = project_root(Path(test_location.filepath))
+        discovered = SnapshotCollections()
+        folder = root / GOLDEN_DIR
+        key_dir = Path(self.dirname(test_location=test_location))
+        if not folder.is_dir():
+            return discovered
+        for path in sorted(folder.glob(f"*/*.{self.file_extension}")):
+            key = _key(key_dir, path.relative_to(folder), self.file_extension)
+            if key is None or not path.is_file():
+                continue
+            collection = SnapshotCollection(location=key)
+            collection.add(Snapshot(name=Path(key).name[: -len(self.file_extension) - 1]))
+            discovered.add(collection)
+        return discovered
+
+    def read_snapshot_data_from_location(
+        self, *, snapshot_location: str, snapshot_name: str, session_id: str
+    ) -> Any:
+        try:
+            return stored_path(snapshot_location).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
+    @classmethod
+    def write_snapshot(
+        cls,
+        *,
+        snapshot_location: str,
+        snapshots: list[tuple[Any, Any, Any]],
+        name_order: dict[str, int] | None = None,
+    ) -> None:
+        if not snapshots:
+            return
+        data = snapshots[-1][0]
+        if not isinstance(data, str):
+            raise TypeError(f"golden data must be normalized text, got {type(data).__name__}")
+        path = stored_path(snapshot_location)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(data, encoding="utf-8")
+
+    def delete_snapshots(self, *, snapshot_location: str, snapshot_names: set[str]) -> None:
+        path = stored_path(snapshot_location)
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()  # the case's last golden: the folder goes too
 
     @classmethod
     def matches_test_location(cls, *, test_location: Any, snapshot_location: str) -> bool:
@@ -139,8 +224,3 @@ class GoldenMarkdownExtension(_GoldenBase):
 
     def diff_lines(self, serialized_data: Any, snapshot_data: Any) -> Iterator[str]:
         yield from compare_text("report", str(snapshot_data), str(serialized_data)).lines()
-
-
-def golden_path(test_file: Path, test_id: str, extension: str) -> Path:
-    """Where a golden lives (for tools and tests that look at the files directly)."""
-    return project_root(test_file) / GOLDEN_DIR / test_file.stem / f"{test_id}.{extension}"

@@ -1,8 +1,9 @@
 """Content-addressed cache of meta return matrices in ``<lakehouse>/.cache/meta_returns/``.
 
 One entry per (meta profile, risk profile) node of a run: the aligned matrix and its calendar
-statistics (``MetaReturns``), the output of the returns stage before any allocation. The key is
-the sha256 of a canonical JSON of everything that determines that matrix:
+statistics (``MetaReturns``), the output of the returns stage before any allocation. Keys are
+opaque here; ``meta.cache_keys.matrix_keys`` derives them: the sha256 of a canonical JSON of
+everything that determines that matrix:
 
 * the cache format and the package version;
 * the risk profile, the allocator it selects, and the whole validated meta profile (sleeves,
@@ -31,7 +32,7 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +40,9 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.frequencies import to_offset
 
-from .. import __version__
-from ..meta.aggregate import MetaInputs
-from ..meta.returns import MetaReturns, SleeveCalendar
+from ..contracts import MetaReturns, SleeveCalendar
 
-__all__ = ["CACHE_FORMAT", "cache_dir", "load_matrix", "matrix_keys", "store_matrix"]
+__all__ = ["CACHE_FORMAT", "cache_dir", "load_matrix", "store_matrix"]
 
 CACHE_FORMAT = 1
 _SUBDIR = "meta_returns"
@@ -53,49 +52,6 @@ _NS = "datetime64[ns]"
 def cache_dir(lakehouse: Path) -> Path:
     """``<lakehouse>/.cache/meta_returns``."""
     return lakehouse / ".cache" / _SUBDIR
-
-
-def matrix_keys(inputs: MetaInputs, digest_of: Callable[[str], str]) -> dict[str, str]:
-    """Meta profile name -> cache key of its matrix, for ``inputs`` and its nested branches.
-
-    ``digest_of(returns_file)`` gives the sha256 of a loaded returns pickle's bytes.
-    """
-    keys: dict[str, str] = {}
-
-    def key_of(node: MetaInputs) -> str:
-        name = node.profile.name
-        if name in keys:
-            return keys[name]
-        profile = node.profile
-        sleeves: list[dict[str, Any]] = []
-        for spec in profile.sleeves:
-            if spec.kind == "meta":
-                sub = node.branches[spec.id]
-                sleeves.append({"id": spec.id, "meta": key_of(sub), "profile": repr(sub.profile)})
-                continue
-            atom = node.atoms[spec.id]
-            entry: dict[str, Any] = {"id": spec.id, "healthy": atom.health.healthy}
-            if atom.health.healthy and atom.returns_file is not None:
-                entry.update(
-                    run=atom.run.run_id,
-                    returns_file=atom.returns_file,
-                    sha256=digest_of(atom.returns_file),
-                )
-            sleeves.append(entry)
-        document = {
-            "format": CACHE_FORMAT,
-            "version": __version__,
-            "risk_profile": node.risk_profile,
-            "allocator": profile.allocation.allocator_for(node.risk_profile),
-            "profile": repr(profile),
-            "sleeves": sleeves,
-        }
-        text = json.dumps(document, sort_keys=True, separators=(",", ":"))
-        keys[name] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        return keys[name]
-
-    key_of(inputs)
-    return keys
 
 
 def _entry(lakehouse: Path, key: str) -> Path:

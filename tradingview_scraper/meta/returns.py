@@ -9,74 +9,21 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
 from pandas.errors import OutOfBoundsDatetime
 
-from ..contracts import SleeveStream
+from ..contracts import MetaReturns, SleeveCalendar, SleeveStream
 from ..errors import CalendarError, ReturnsDataError
+from .metrics import weekend_days
 
 __all__ = ["MetaReturns", "SleeveCalendar", "align", "normalize_stream"]
 
 _NS = "datetime64[ns]"
 _FIRST_DAY = pd.Timestamp.min.ceil("D")  # the first and last whole days in nanoseconds
 _LAST_DAY = pd.Timestamp.max.floor("D")
-
-
-@dataclass(frozen=True, slots=True)
-class SleeveCalendar:
-    """Calendar statistics of one sleeve inside a meta return matrix."""
-
-    sleeve_id: str
-    days: int  # valid (non-NaN) dates of the sleeve
-    first: str
-    last: str
-    weekend_days: int
-    dropped: int  # sleeve dates that are not rows of the matrix
-    dropped_pct: float
-    compounded: int  # dropped dates whose returns were folded into the next common date
-    outside_span: int  # dates before the first or after the last common date
-    nan_dropped: int
-    clipped: int
-    source: str
-
-    def to_dict(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.__slots__}
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class MetaReturns:
-    """The aligned matrix plus its calendar statistics."""
-
-    frame: pd.DataFrame  # DatetimeIndex named "date", one float64 column per included sleeve
-    alignment: str
-    calendars: tuple[SleeveCalendar, ...]
-
-    @property
-    def common_days(self) -> int:
-        return len(self.frame.index)
-
-    @property
-    def weekend_rows(self) -> int:
-        return _weekend_count(self.frame.index)
-
-    def to_dict(self) -> dict[str, object]:
-        index = self.frame.index
-        return {
-            "alignment": self.alignment,
-            "common_days": self.common_days,
-            "first": _day(index[0]) if len(index) else None,
-            "last": _day(index[-1]) if len(index) else None,
-            "weekend_rows": self.weekend_rows,
-            "sleeves": {c.sleeve_id: c.to_dict() for c in self.calendars},
-        }
-
-
-def _weekend_count(index: pd.Index) -> int:
-    return int((pd.DatetimeIndex(index).day_of_week >= 5).sum())
 
 
 def _day(value: pd.Timestamp) -> str:
@@ -160,7 +107,7 @@ def normalize_stream(
     if (values < -1.0).any():
         position = int(np.argmax(values < -1.0))
         raise ReturnsDataError(
-            f"{where}: return {values[position]:.6g} on {_day(index[position])} is below -1 "
+            f"{where}: return {float(values[position])!r} on {_day(index[position])} is below -1 "
             "(a loss of more than everything)"
         )
     above = values > clip_above
@@ -244,7 +191,7 @@ def align(
                 days=len(series),
                 first=_day(series.index[0]),
                 last=_day(series.index[-1]),
-                weekend_days=_weekend_count(series.index),
+                weekend_days=weekend_days(series.index),
                 dropped=dropped,
                 dropped_pct=round(100.0 * dropped / len(series), 6),
                 compounded=compounded,

@@ -1,0 +1,89 @@
+"""scripts/mutants.py: the mutation-score report read from mutmut's result files."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def mutants() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("mutants_script", REPO / "scripts" / "mutants.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["mutants_script"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _meta(root: Path, module: str, codes: dict[str, int | None]) -> None:
+    path = root / "tradingview_scraper" / f"{module}.meta"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"exit_code_by_key": codes}), encoding="utf-8")
+
+
+def test_score_counts_timeouts_as_killed_and_excludes_explained_survivors(
+    mutants: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "tradingview_scraper.meta.flatten.x_flatten__mutmut_{}".format
+    # 10 mutants: 6 killed (one by timeout), 2 survived, 1 no tests, 1 unchecked
+    _meta(
+        tmp_path,
+        "meta/flatten.py",
+        {
+            **{name(i): 1 for i in range(1, 6)},
+            name(6): 36,
+            name(7): 0,
+            name(8): 0,
+            name(9): 33,
+            name(10): None,
+        },
+    )
+    _meta(tmp_path, "harness/cli.py", {"tradingview_scraper.harness.cli.x_main__mutmut_1": 0})
+    results = mutants.collect(tmp_path)
+    assert sorted(results) == ["harness/cli.py", "meta/flatten.py"]
+    reasons = {name(7): "equivalent: ...", name(99): "stale entry"}
+    score = mutants.report(results, reasons)
+    # 9 checked, 1 explained -> 6 killed of 8
+    assert score == pytest.approx(6 / 8)
+    out = capsys.readouterr().out
+    row = next(line for line in out.splitlines() if line.startswith("meta/flatten.py"))
+    assert row.split() == ["meta/flatten.py", "9", "6", "2", "1", "1", "1", "75.0%"]
+    assert name(8) in out and name(9) in out  # unexplained survivors are listed
+    assert f"  {name(7)}" not in out  # an explained one is not
+    assert name(99) in out.split("no longer survive")[1]  # a stale entry is reported
+    # harness/ is not a target module: its survivor does not lower the target score
+    assert "target modules" in out
+
+
+def test_survivor_list_lines_are_parsed(
+    mutants: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    listing = tmp_path / "SURVIVORS.md"
+    listing.write_text(
+        "# Survivors\n\n"
+        "- `tradingview_scraper.io.runs.x_scan_runs__mutmut_3`: equivalent: sorted twice\n"
+        "- `tradingview_scraper.meta.flatten.xǁFlatAssetǁto_row__mutmut_2`: not observable\n"
+        "- not a mutant line\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(mutants, "SURVIVORS", listing)
+    assert mutants.explained() == {
+        "tradingview_scraper.io.runs.x_scan_runs__mutmut_3": "equivalent: sorted twice",
+        "tradingview_scraper.meta.flatten.xǁFlatAssetǁto_row__mutmut_2": "not observable",
+    }
+
+
+def test_module_names_and_patterns(mutants: ModuleType, tmp_path: Path) -> None:
+    meta = tmp_path / "tradingview_scraper" / "meta" / "flatten.py.meta"
+    assert mutants.module_of(meta, tmp_path) == "meta/flatten.py"
+    assert mutants.mutant_glob("meta/flatten.py") == "tradingview_scraper.meta.flatten.*"
+    assert mutants.is_target("io/runs.py") and mutants.is_target("pipeline.py")
+    assert not mutants.is_target("harness/cli.py") and not mutants.is_target("settings.py")
