@@ -5,6 +5,7 @@
     python scripts/bench_pipeline.py --json bench.json      # also write every figure as JSON
     python scripts/bench_pipeline.py --sizes 1000 --keep /tmp/ws   # keep the workspaces
     python scripts/bench_pipeline.py --quick                # smoke run: 10 sleeves, 260 days
+    python scripts/bench_pipeline.py --sizes "" --flat 1000:all --flat 5000:hrp   # flat shapes
 
 Workspaces are generated deterministically (``numpy.random.default_rng`` with fixed seeds): N
 atomic sleeves of 2,520 business-day returns, each with its run folder (resolved manifest, health
@@ -19,6 +20,12 @@ Each size runs in fresh worker processes (clean ``ru_maxrss``):
   functions the runner looks up at call time (``pipeline.load_inputs``, ``aggregate.align`` ...)
   and by passing a timing ``allocator``; the worker checks that every wrapper was called;
 * a memory pass: the cold run under ``tracemalloc`` (peak of Python allocations).
+
+Flat shapes (``--flat N:RISKS``, RISKS ``all`` or a comma list such as ``hrp``): one meta profile
+of N atomic sleeves, no nesting (each profile has many direct sleeves, so the report and the
+correlation work scale with N). One fresh worker per shape runs the cold pipeline once and
+reports wall time, peak RSS and the size of the markdown report beside the targets of
+``FLAT_TARGETS`` and the ``np.cov`` unit measured in the same worker.
 
 Every time is also given as a ratio to baselines measured in the same worker: ``np.cov`` of a
 1000 x 2520 matrix (the machine unit; ``x cov``) and plain ``pickle.load`` of every returns pickle
@@ -60,6 +67,12 @@ QUICK_DAYS = 260
 ASSETS_PER_SLEEVE = 10
 UNIVERSE = 400  # physical symbols shared by the sleeves (so contributions overlap)
 SEED = 20260130
+# (sleeves, risk profiles) -> (cold seconds, peak RSS bytes); every report at most REPORT_LIMIT
+FLAT_TARGETS: dict[tuple[int, int], tuple[float, int]] = {
+    (1000, 5): (10.0, int(1.5 * 2**30)),
+    (5000, 1): (60.0, 4 * 2**30),
+}
+REPORT_LIMIT = 2**20
 STAGES = (
     "resolve+load",
     "normalize",
@@ -91,11 +104,11 @@ def _dump(path: Path, document: object) -> None:
     path.write_text(json.dumps(document, sort_keys=True, indent=2) + "\n", encoding="utf-8")
 
 
-def _ledger(run_id: str, profile: str, windows: int = 4) -> str:
+def _ledger(run_id: str, profile: str, windows: int = 4, risks: tuple[str, ...] = RISKS) -> str:
     records: list[dict[str, Any]] = [
         {"type": "genesis", "run_id": run_id, "profile": profile, "ts": "2026-01-05T12:00:00"}
     ]
-    for risk in RISKS:
+    for risk in risks:
         for window in range(windows):
             params = {"window_index": window, "engine": "custom", "profile": risk}
             records.append(
@@ -128,18 +141,25 @@ def _ledger(run_id: str, profile: str, windows: int = 4) -> str:
     return "".join(json.dumps(r, sort_keys=True) + "\n" for r in records)
 
 
-def generate_workspace(root: Path, n: int, days: int) -> dict[str, Any]:
-    """Write an n-sleeve workspace under ``root``; returns what was written."""
+def generate_workspace(
+    root: Path, n: int, days: int, *, flat: bool = False, risks: tuple[str, ...] = RISKS
+) -> dict[str, Any]:
+    """Write an n-sleeve workspace under ``root``; returns what was written.
+
+    ``flat``: the root holds the n atomic sleeves directly (no nesting), run for ``risks``.
+    """
     if root.exists():
         shutil.rmtree(root)
     rng = np.random.default_rng(SEED + n)
     index = pd.bdate_range("2016-01-04", periods=days)
-    branches, subs = tree_shape(n)
+    branches, subs = (0, 0) if flat else tree_shape(n)
     leaves = branches * subs
     profiles: dict[str, Any] = {}
     ids = [f"strat_{i:04d}" for i in range(n)]
-    groups = np.array_split(np.arange(n), leaves)
-    root_sleeves = []
+    groups = np.array_split(np.arange(n), max(leaves, 1))
+    root_sleeves: list[dict[str, Any]] = []
+    if flat:
+        root_sleeves = [{"id": f"s{i:04d}", "profile": ids[i]} for i in range(n)]
     for b in range(branches):
         branch = f"{ROOT}_b{b}"
         branch_sleeves = []
@@ -154,16 +174,16 @@ def generate_workspace(root: Path, n: int, days: int) -> dict[str, Any]:
         profiles[branch] = {"sleeves": branch_sleeves, "meta_allocation": {"max_weight": 0.9}}
         root_sleeves.append({"id": f"branch{b}", "meta_profile": branch})
     profiles[ROOT] = {
-        "description": f"synthetic benchmark: {n} sleeves, depth-3 tree",
+        "description": f"synthetic benchmark: {n} sleeves, {'flat' if flat else 'depth-3 tree'}",
         "sleeves": root_sleeves,
-        "meta_allocation": {"risk_profiles": list(RISKS), "max_weight": 0.8},
+        "meta_allocation": {"risk_profiles": list(risks), "max_weight": 0.8},
     }
     _dump(root / "configs" / "manifest.json", {"profiles": profiles})
 
     symbols = [f"BINANCE:SYM{j:04d}USDT" for j in range(UNIVERSE)]
     runs = root / RUNS
     bytes_written = 0
-    for risk_no, risk in enumerate(RISKS):
+    for risk_no, risk in enumerate(risks):
         # a three-factor model with sleeve-specific noise: a well-conditioned covariance
         factors = rng.normal(0.0, 0.008, (days, 3))
         loadings = rng.uniform(-0.5, 1.5, (3, n))
@@ -184,10 +204,10 @@ def generate_workspace(root: Path, n: int, days: int) -> dict[str, Any]:
             run / "config" / "resolved_manifest.json",
             {"profile": profile, "run_id": run_id, "created_at": "2026-01-05T12:00:00"},
         )
-        (run / "audit.jsonl").write_text(_ledger(run_id, profile), encoding="utf-8")
+        (run / "audit.jsonl").write_text(_ledger(run_id, profile, risks=risks), encoding="utf-8")
         weights_rng = np.random.default_rng(SEED + 7 * i)
         flattened = {}
-        for risk in RISKS:
+        for risk in risks:
             chosen = weights_rng.choice(UNIVERSE, ASSETS_PER_SLEEVE, replace=False)
             raw = weights_rng.uniform(0.02, 0.2, ASSETS_PER_SLEEVE)
             raw /= raw.sum()
@@ -206,13 +226,13 @@ def generate_workspace(root: Path, n: int, days: int) -> dict[str, Any]:
     return {
         "sleeves": n,
         "days": days,
-        "risk_profiles": list(RISKS),
+        "risk_profiles": list(risks),
         "tree": {
             "branches": branches,
             "sub_branches": leaves,
             "meta_profiles": 1 + branches + leaves,
         },
-        "returns_pickles": n * len(RISKS),
+        "returns_pickles": n * len(risks),
         "returns_pickle_bytes": bytes_written,
     }
 
@@ -299,7 +319,9 @@ def stage_hooks(timer: Timer) -> Iterator[Callable[..., Any]]:
         raise RuntimeError("neither normalize_stream nor the cache was called: hooks not looked up")
 
 
-def run_once(workspace: Path, run_id: str, *, use_cache: bool) -> dict[str, Any]:
+def run_once(
+    workspace: Path, run_id: str, *, use_cache: bool, risks: tuple[str, ...] = RISKS
+) -> dict[str, Any]:
     from tradingview_scraper.pipeline import run_meta_pipeline
     from tradingview_scraper.settings import Settings
 
@@ -310,7 +332,7 @@ def run_once(workspace: Path, run_id: str, *, use_cache: bool) -> dict[str, Any]
         run = run_meta_pipeline(
             Settings.for_workspace(workspace),
             ROOT,
-            list(RISKS),
+            list(risks),
             run_id=run_id,
             allocator=allocator,
             environ={"SOURCE_DATE_EPOCH": "1767225600"},
@@ -343,6 +365,10 @@ def run_once(workspace: Path, run_id: str, *, use_cache: bool) -> dict[str, Any]
         "cache_hits": len(getattr(run.computation, "cache_hits", ())),
         "reads": sum(run.computation.reader.reads.values()),
         "distinct_files_read": len(run.computation.reader.reads),
+        "report_bytes": (run.run_dir / "reports" / "meta_portfolio_report.md").stat().st_size,
+        "figure_bytes": sum(
+            p.stat().st_size for p in (run.run_dir / "reports").rglob("*.svg") if p.is_file()
+        ),
     }
 
 
@@ -411,10 +437,21 @@ def baselines(workspace: Path) -> dict[str, Any]:
 
 
 def worker(workspace: Path, mode: str) -> dict[str, Any]:
-    """One pass in this (fresh) process; ``mode`` is "time" or "memory"."""
+    """One pass in this (fresh) process; ``mode`` is "time", "memory" or "flat:<risks>"."""
     import tradingview_scraper.pipeline  # noqa: F401  (imports before the RSS baseline)
 
     rss_start = _maxrss()
+    if mode.startswith("flat:"):
+        risks = tuple(mode.split(":", 1)[1].split(","))
+        cold = run_once(workspace, "bench_flat", use_cache=True, risks=risks)
+        rss = _maxrss()
+        unit = unit_matrix()
+        return {
+            "cold": cold,
+            "ru_maxrss_bytes": rss,
+            "rss_after_imports_bytes": rss_start,
+            "np_cov_1000x2520": median_seconds(lambda: np.cov(unit, rowvar=False), 7),
+        }
     if mode == "memory":
         tracemalloc.start()
         run_once(workspace, "bench_memory", use_cache=False)
@@ -478,6 +515,73 @@ def measure(workspace: Path, n: int, days: int) -> dict[str, Any]:
         },
     )
     return info
+
+
+def parse_flat(spec: str) -> tuple[int, tuple[str, ...]]:
+    """``"1000:all"`` -> (1000, RISKS); ``"5000:hrp"`` -> (5000, ("hrp",))."""
+    count, _, names = spec.partition(":")
+    risks = RISKS if names in ("", "all") else tuple(r for r in names.split(",") if r)
+    unknown = sorted(set(risks) - set(RISKS))
+    if unknown or not count.isdigit():
+        raise SystemExit(f"--flat {spec!r}: expected N:all or N:<risk>[,<risk>] of {RISKS}")
+    return int(count), risks
+
+
+def measure_flat(workspace: Path, n: int, days: int, risks: tuple[str, ...]) -> dict[str, Any]:
+    start = time.perf_counter()
+    info = generate_workspace(workspace, n, days, flat=True, risks=risks)
+    info["generate_seconds"] = time.perf_counter() - start
+    timed = _spawn(workspace, "flat:" + ",".join(risks))
+    cold, unit = timed["cold"], timed["np_cov_1000x2520"]
+    seconds, rss = FLAT_TARGETS.get((n, len(risks)), (None, None))
+    info.update(
+        cold=cold,
+        np_cov_1000x2520=unit,
+        total_x_cov=cold["total"] / unit,
+        ru_maxrss_bytes=timed["ru_maxrss_bytes"],
+        rss_after_imports_bytes=timed["rss_after_imports_bytes"],
+        targets={"seconds": seconds, "ru_maxrss_bytes": rss, "report_bytes": REPORT_LIMIT},
+    )
+    return info
+
+
+def render_flat(results: dict[str, dict[str, Any]]) -> str:
+    """One block per flat shape: each measurement beside its target and the same-run unit."""
+    lines = []
+    for label, r in results.items():
+        cold, target = r["cold"], r["targets"]
+        unit = r["np_cov_1000x2520"]
+
+        def verdict(value: float, limit: float | None) -> str:
+            return "" if limit is None else ("  ok" if value <= limit else "  MISSED")
+
+        lines.append(
+            f"flat {label}: {r['sleeves']} sleeves x {r['days']} days x "
+            f"{len(r['risk_profiles'])} risk profile(s) {','.join(r['risk_profiles'])}"
+        )
+        limit_s = target["seconds"]
+        lines.append(
+            f"  cold total        {cold['total']:9.2f} s  target "
+            f"{'-' if limit_s is None else f'{limit_s:.0f} s'}"
+            f"  baseline np.cov 1000x2520 {unit:.4f} s ({cold['total'] / unit:.0f}x)"
+            + verdict(cold["total"], limit_s)
+        )
+        limit_m = target["ru_maxrss_bytes"]
+        lines.append(
+            f"  peak RSS          {r['ru_maxrss_bytes'] / 2**20:9.0f} MiB target "
+            f"{'-' if limit_m is None else f'{limit_m / 2**20:.0f} MiB'}"
+            f"  after imports {r['rss_after_imports_bytes'] / 2**20:.0f} MiB"
+            + verdict(r["ru_maxrss_bytes"], limit_m)
+        )
+        lines.append(
+            f"  report            {cold['report_bytes'] / 1e3:9.1f} kB  target "
+            f"{target['report_bytes'] / 2**20:.0f} MiB  figures {cold['figure_bytes'] / 1e3:.1f} kB"
+            + verdict(cold["report_bytes"], target["report_bytes"])
+        )
+        for stage in STAGES:
+            seconds = cold["stages"][stage]
+            lines.append(f"    {stage:<22}{seconds:9.3f} s {seconds / unit:8.1f}x np.cov")
+    return "\n".join(lines)
 
 
 def render_table(results: dict[str, dict[str, Any]]) -> str:
@@ -558,6 +662,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help=f"smoke run: 10 sleeves, {QUICK_DAYS} days"
     )
+    parser.add_argument(
+        "--flat",
+        action="append",
+        default=[],
+        metavar="N:RISKS",
+        help="also measure a flat profile of N sleeves (RISKS: all, or e.g. hrp); repeatable",
+    )
     parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     parser.add_argument("--keep", type=Path, default=None, help="generate workspaces under DIR")
     parser.add_argument("--worker", nargs=2, metavar=("MODE", "WORKSPACE"), help=argparse.SUPPRESS)
@@ -570,14 +681,24 @@ def main(argv: list[str] | None = None) -> int:
     days = QUICK_DAYS if args.quick else args.days
     parent = args.keep or Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
     results: dict[str, dict[str, Any]] = {}
+    flat: dict[str, dict[str, Any]] = {}
     try:
         for n in sizes:
             print(f"... {n} sleeves x {days} days x {len(RISKS)} risk profiles", file=sys.stderr)
             results[str(n)] = measure(parent / f"ws_{n}", n, days)
+        for spec in args.flat:
+            n, risks = parse_flat(spec)
+            label = f"{n}:{','.join(risks)}"
+            print(f"... flat {n} sleeves x {days} days x {risks}", file=sys.stderr)
+            flat[label] = measure_flat(parent / f"flat_{n}_{len(risks)}", n, days, risks)
+            shutil.rmtree(parent / f"flat_{n}_{len(risks)}", ignore_errors=True)
     finally:
         if args.keep is None:
             shutil.rmtree(parent, ignore_errors=True)
-    print(render_table(results))
+    if results:
+        print(render_table(results))
+    if flat:
+        print(render_flat(flat))
     if args.json is not None:
         document = {
             "command": " ".join([Path(sys.executable).name, *sys.argv]),
@@ -590,6 +711,7 @@ def main(argv: list[str] | None = None) -> int:
             },
             "stages": list(STAGES),
             "sizes": results,
+            "flat": flat,
         }
         args.json.write_text(
             json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8"

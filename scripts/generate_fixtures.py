@@ -1561,15 +1561,17 @@ def boundary_failures() -> list[Workspace]:
 
 
 def tiny_calendar_cases() -> list[Workspace]:
-    """equal_weight needs no covariance: calendars of one and two common rows, a constant
-    sleeve (volatility 0, no Sharpe) and exact zero returns (not wins)."""
+    """equal_weight needs no covariance: calendars of one, two and thirty common rows, a
+    constant sleeve (volatility 0, no Sharpe, even where np.std leaves 2e-19 of rounding) and
+    exact zero returns (not wins)."""
     out = []
-    for rows in (1, 2):
+    for rows in (1, 2, 30):
         a_days = tradfi_days("2025-10-01", 30)
         b_days = tradfi_days("2025-10-01", 40)[30 - rows :]  # overlaps a on `rows` dates
         flat = pd.Series(0.001, index=tradfi_days("2025-10-01", 30))  # constant: np.std is 2e-19
         zeros = stream(6950 + rows, a_days, 0.0003, 0.01)
         zeros.iloc[::3] = 0.0  # a flat day is not a win
+        zeros.iloc[-1] = 0.0  # ... also among the common rows
         sleeves = [
             sleeve_of(
                 "zeros_20260101-000000", "zeros", {"equal_weight": zeros}, [("NYSE:ZER", 1.0)]

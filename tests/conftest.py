@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import matplotlib
 import numpy
 import pandas
 import pytest
@@ -21,4 +22,7 @@ FIXTURES = REPO / "fixtures" / "workspaces"
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"numpy {numpy.__version__}, scipy {scipy.__version__}, pandas {pandas.__version__}"
+    return (
+        f"numpy {numpy.__version__}, scipy {scipy.__version__}, pandas {pandas.__version__}, "
+        f"matplotlib {matplotlib.__version__} (figure specs)"
+    )

@@ -32,6 +32,8 @@ def test_bench_pipeline_quick_run_writes_the_stages(tmp_path: Path) -> None:
             sys.executable,
             str(REPO / "scripts" / "bench_pipeline.py"),
             "--quick",
+            "--flat",
+            "6:hrp",
             "--json",
             str(out),
         ],
@@ -65,3 +67,10 @@ def test_bench_pipeline_quick_run_writes_the_stages(tmp_path: Path) -> None:
     assert size["baselines"]["hrp_alone"]["x_np_cov"] > 0
     assert size["memory"]["tracemalloc_peak_bytes"] > 0
     assert size["memory"]["ru_maxrss_bytes"] > size["memory"]["tracemalloc_peak_bytes"]
+    # the flat shape: one level of 6 sleeves, its report and figures measured beside the targets
+    flat = document["flat"]["6:hrp"]
+    assert flat["sleeves"] == 6 and flat["tree"]["meta_profiles"] == 1
+    assert set(flat["cold"]["stages"]) == STAGES
+    assert 0 < flat["cold"]["report_bytes"] <= flat["targets"]["report_bytes"] == 2**20
+    assert flat["cold"]["figure_bytes"] > 0  # four SVG figures
+    assert "flat 6:hrp: 6 sleeves x 260 days x 1 risk profile(s) hrp" in result.stdout

@@ -4,7 +4,7 @@
     returns  -> stream validation, calendar alignment, nested metas  (pure)
     optimize -> sleeve weights under bounds                          (pure)
     flatten  -> physical asset weights                               (pure)
-    report   -> artifacts, markdown report, hash-chained ledger      (edge: writes files)
+    report   -> artifacts, CSV tables, figures, markdown report, ledger (edge: writes files)
 
 ``compute_meta`` runs everything in memory (``tv-meta validate``); ``run_meta_pipeline`` also
 writes the meta run folder, through a staging folder that is moved into place only when the whole
@@ -43,9 +43,12 @@ from .meta.artifacts import (
     optimized_document,
 )
 from .meta.cache_keys import matrix_keys
+from .meta.figures import figure_files
 from .meta.loader import load_inputs
 from .meta.report import render_report
 from .meta.returns import MetaReturns
+from .meta.stats import ProfileStats, profile_stats
+from .meta.tables import table_documents, table_names
 from .settings import Settings
 
 __all__ = [
@@ -216,10 +219,18 @@ def render_run(computation: MetaComputation, meta_run_id: str, ts: str) -> dict[
         tree=[p.name for p in computation.tree],
     )
     files: dict[str, bytes] = {}
-    for outcome in computation.outcomes.values():
+    root_stats: dict[str, ProfileStats] = {}
+    for risk, outcome in computation.outcomes.items():
         for node in walk(outcome):
-            _render_node(node, meta_run_id, settings, files, audit)
-    report = render_report(dict(computation.outcomes), meta_run_id=meta_run_id, generated_at=ts)
+            stats = profile_stats(node)  # once per node: CSV tables, figures and report use it
+            _render_node(node, meta_run_id, settings, files, audit, stats=stats)
+            if node is outcome:
+                root_stats[risk] = stats
+                for path, svg in figure_files(outcome, stats).items():
+                    files[f"reports/{path}"] = svg
+    report = render_report(
+        dict(computation.outcomes), meta_run_id=meta_run_id, generated_at=ts, stats=root_stats
+    )
     files["reports/meta_portfolio_report.md"] = report.encode("utf-8")
     audit.add(
         "action",
@@ -254,6 +265,8 @@ def _render_node(
     settings: Settings,
     files: dict[str, bytes],
     audit: AuditLog,
+    *,
+    stats: ProfileStats,
 ) -> None:
     names = artifact_names(node.profile.name, node.risk_profile)
     run_paths = {
@@ -268,6 +281,9 @@ def _render_node(
     for family, document in documents.items():
         files[f"data/{names[family]}"] = canonical_json(document).encode("utf-8")
     files[f"data/{names['returns']}"] = returns_pickle(node.returns.frame)
+    csv_names = table_names(node.profile.name, node.risk_profile)
+    for family, text in table_documents(node, stats).items():
+        files[f"data/{csv_names[family]}"] = text.encode("utf-8")
     step = {"meta_profile": node.profile.name, "risk_profile": node.risk_profile}
     audit.add(
         "action",

@@ -25,7 +25,7 @@ from tradingview_scraper.harness.drift import ACCEPT_COMMAND
 from tradingview_scraper.harness.layout import golden_path
 from tradingview_scraper.harness.syrupy_ext import GoldenJSONExtension, GoldenMarkdownExtension
 from tradingview_scraper.io import weights
-from tradingview_scraper.meta import _report_sections, aggregate, loader
+from tradingview_scraper.meta import aggregate, loader, stats
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = {c.name: c for c in cases(REPO / "fixtures" / "workspaces", expect="success")}
@@ -123,7 +123,7 @@ def clip_at_five_percent(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def always_252_days(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_report_sections, "periods_per_year", lambda index: 252)
+    monkeypatch.setattr(stats, "periods_per_year", lambda index: 252)
 
 
 Break = Callable[[pytest.MonkeyPatch], None]

@@ -60,3 +60,6 @@ def test_first_difference_names_the_json_path_and_the_matrix_cell() -> None:
     where = first_difference("m.pkl", pickle.dumps(a), pickle.dumps(b))
     assert where == "cell (2026-01-05 00:00:00, s): 0.2 != 0.25"
     assert first_difference("r.md", b"abc", b"abd") == "bytes differ from offset 2"
+    csv_left, csv_right = b"sleeve,a\na,1.0\n", b"sleeve,a\na,0.9\n"
+    assert first_difference("t.csv", csv_left, csv_right) == "line 2: b'a,1.0' != b'a,0.9'"
+    assert first_difference("f.svg", b"<svg>\n", b"<svg>\n<g/>") == "bytes differ from offset 6"

@@ -76,8 +76,9 @@ def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
     case_file.write_text(json.dumps(case))
     dropped = run()
     assert dropped.ret != 0
-    # its 5 artifacts are unused; the report, the ledger and the fingerprint drift
-    dropped.stdout.fnmatch_lines(["*3 snapshots failed.*5 snapshots unused.*"])
+    # its 5 artifacts are unused; the report, the ledger, the tables, the figures and the
+    # fingerprint drift
+    dropped.stdout.fnmatch_lines(["*5 snapshots failed.*5 snapshots unused.*"])
     assert run("--snapshot-update").ret == 0
     assert not [n for n in goldens(project) if n.startswith("calendar_intersect/equal_weight.")]
     assert "calendar_intersect/hrp.meta_cal.optimized.json" in goldens(project)

@@ -57,6 +57,15 @@ def test_artifact_contract(name: str, tmp_path: Path) -> None:
     for risk in case.risk_profiles:
         for profile in run.computation.tree:
             expected |= {f"data/{n}" for n in artifact_names(profile.name, risk).values()}
+            expected |= {
+                f"data/meta_{family}_{profile.name}_{risk}.csv"
+                for family in ("sleeves", "correlation", "calendar")
+            }
+        # every fixture root has at least two included sleeves: all four figures
+        expected |= {
+            f"reports/figures/{family}_{case.meta_profile}_{risk}.svg"
+            for family in ("equity", "weights", "correlation", "dendrogram")
+        }
     assert set(run.files) == expected
     assert {
         p.relative_to(run.run_dir).as_posix() for p in run.run_dir.rglob("*") if p.is_file()

@@ -129,3 +129,32 @@ def test_weekend_days_counts_saturdays_and_sundays() -> None:
     index = pd.date_range("2024-01-01", periods=20, freq="D")
     assert weekend_days(index) == sum(1 for d in index if d.date().weekday() >= 5)
     assert weekend_days(pd.bdate_range("2024-01-01", periods=20)) == 0
+
+
+@pytest.mark.parametrize("rows", [0, 1, 2, 40])
+def test_vectorized_performances_equal_the_per_series_rule(rows: int) -> None:
+    from tradingview_scraper.meta.metrics import performances
+
+    rng = np.random.default_rng(rows)
+    x = rng.normal(0.0005, 0.02, (rows, 5))
+    if rows:
+        x[:, 3] = 0.001  # constant: volatility 0, no Sharpe
+        x[-1, 4] = -1.0  # wiped out: annualized return -1
+    got = performances(x, 252)
+    for j in range(5):
+        want = performance(pd.Series(x[:, j]), 252)
+        for field in ("annualized_return", "annualized_vol", "sharpe", "max_drawdown", "win_rate"):
+            a, b = getattr(got[j], field), getattr(want, field)
+            assert (a is None) == (b is None), field
+            if a is not None and b is not None:
+                assert a == pytest.approx(b, rel=1e-13, abs=1e-15), field
+        assert got[j].days == want.days
+
+
+def test_vectorized_performances_reject_nan_and_bad_periods() -> None:
+    from tradingview_scraper.meta.metrics import performances
+
+    with pytest.raises(ValueError, match="without NaN"):
+        performances(np.array([[0.1], [np.nan]]), 252)
+    with pytest.raises(ValueError, match="periods_per_year must be positive"):
+        performances(np.zeros((2, 2)), 0)

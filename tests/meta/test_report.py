@@ -29,10 +29,11 @@ from tradingview_scraper.contracts import (
     SleeveSpec,
     SleeveWeights,
 )
-from tradingview_scraper.meta._report_sections import fmt, profile_stats, table
+from tradingview_scraper.meta._report_format import fmt, table
 from tradingview_scraper.meta.aggregate import AtomInputs, MetaInputs, MetaOutcome, build_meta
 from tradingview_scraper.meta.artifacts import manifest_document
 from tradingview_scraper.meta.report import render_report
+from tradingview_scraper.meta.stats import profile_stats
 
 SECTIONS = (
     "Sleeve allocation",
@@ -143,10 +144,18 @@ def _render(outcomes: Mapping[str, MetaOutcome], **options: int) -> str:
     )
 
 
-def _section(report: str, risk: str, title: str) -> str:
-    """The text of ``### title`` under ``## Risk profile: risk``."""
-    part = report.split(f"## Risk profile: {risk}\n", 1)[1].split("\n## ", 1)[0]
+def _part(report: str, top: str, title: str) -> str:
+    part = report.split(f"## {top}\n", 1)[1].split("\n## ", 1)[0]
     return part.split(f"### {title}\n", 1)[1].split("\n### ", 1)[0].strip("\n")
+
+
+def _section(report: str, risk: str, title: str) -> str:
+    """The text of ``### title`` under ``## Risk profile: risk`` (or under the common section
+    when the risk profile's section points there)."""
+    text = _part(report, f"Risk profile: {risk}", title)
+    if text.startswith("Same for every risk profile: see [Common to every risk profile]"):
+        return _part(report, "Common to every risk profile", title)
+    return text
 
 
 def _row(text: str, first_cell: str) -> list[str]:
@@ -197,7 +206,12 @@ def test_every_section_appears_in_order_for_each_risk_profile(
     report = _render(three_sleeves)
     assert report.startswith("# Meta portfolio report: meta_demo\n")
     tops = re.findall(r"^## (.+)$", report, flags=re.MULTILINE)
-    assert tops == ["Summary", "Risk profile: hrp", "Risk profile: erc"]
+    assert tops == [
+        "Summary",
+        "Common to every risk profile",
+        "Risk profile: hrp",
+        "Risk profile: erc",
+    ]
     for risk in ("hrp", "erc"):
         part = report.split(f"## Risk profile: {risk}\n", 1)[1].split("\n## ", 1)[0]
         assert re.findall(r"^### (.+)$", part, flags=re.MULTILINE) == list(SECTIONS)
@@ -226,9 +240,10 @@ def _tables(report: str) -> list[list[str]]:
 
 def test_tables_are_valid_github_markdown(three_sleeves: dict[str, MetaOutcome]) -> None:
     tables = _tables(_render(three_sleeves))
-    # summary 2; per risk profile allocation, performance, calendar, health, correlation, assets;
-    # hrp adds its bisection splits and the anomaly of b's ledger
-    assert len(tables) == 2 + 2 * 6 + 2
+    # summary 2; once for both risk profiles (same streams): calendar, correlation; per risk
+    # profile allocation, performance, health, assets; hrp adds its bisection splits and the
+    # anomaly of b's ledger
+    assert len(tables) == 2 + 2 + 2 * 4 + 2
     for block in tables:
         pipes = [len(re.findall(r"(?<!\\)\|", line)) for line in block]
         assert len(set(pipes)) == 1, block

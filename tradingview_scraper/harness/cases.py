@@ -2,18 +2,23 @@
 
 Goldens are named ``<case>.<risk>.<meta profile>.<family>`` for the five artifact families of
 every meta profile in the tree (nested ones included), plus ``<case>.report`` (markdown),
-``<case>.audit`` (the ledger with hashes and timestamps scrubbed) and ``<case>.inputs`` (the
-fingerprint of the case's input files, for drift attribution). ``layout`` says where each lives.
+``<case>.audit`` (the ledger with hashes and timestamps scrubbed), ``<case>.tables`` (every CSV
+table of the run, parsed), ``<case>.figures`` (the spec of every figure: what it draws, not
+its SVG bytes, so a matplotlib upgrade moves no golden; the determinism gate compares the bytes)
+and ``<case>.inputs`` (the fingerprint of the case's input files, for drift attribution).
+``layout`` says where each lives.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import io
 import json
 import os
 import pickle
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +28,8 @@ import pandas as pd
 from ..errors import HarnessError, MetaPipelineError
 from ..manifest import load_manifest, profile_tree
 from ..meta.artifacts import artifact_names
+from ..meta.figures import figure_specs, spec_document
+from ..meta.tables import CSV_FAMILIES, table_names
 from ..pipeline import MetaRun, run_meta_pipeline
 from ..settings import Settings
 from .inputs import INPUTS, inputs_document
@@ -86,7 +93,8 @@ def expected_names(case: Case) -> list[str]:
         for profile in tree
         for family in FAMILIES
     ]
-    return sorted([*names, f"{case.name}.report", f"{case.name}.audit", f"{case.name}.{INPUTS}"])
+    extra = [f"{case.name}.{what}" for what in ("report", "audit", "tables", "figures", INPUTS)]
+    return sorted([*names, *extra])
 
 
 def run_case(case: Case, destination: Path) -> MetaRun:
@@ -103,6 +111,22 @@ def run_case(case: Case, destination: Path) -> MetaRun:
 
 def _document(kind: str, payload: Any) -> str:
     return dumps_golden({"golden_artifact": kind, **payload})
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+def _csv_value(cell: str) -> Any:
+    """A CSV cell as the golden sees it: numbers as numbers (so they round like every float)."""
+    if _NUMBER.fullmatch(cell):
+        return float(cell) if any(c in cell for c in ".eE") else int(cell)
+    return cell
+
+
+def csv_document(text: str) -> dict[str, Any]:
+    """A CSV table as ``{header, rows}`` with numeric cells parsed."""
+    rows = list(csv.reader(text.splitlines()))
+    return {"header": rows[0], "rows": [[_csv_value(c) for c in row] for row in rows[1:]]}
 
 
 def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
@@ -136,6 +160,19 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
         "json",
         _document("audit", {"chain": chain_check(ledger), "records": normalize(ledger, **scrub)}),
     )
+    tables = {
+        name: csv_document((data / name).read_text(encoding="utf-8"))
+        for risk in run.computation.risk_profiles
+        for profile in run.computation.tree
+        for family, name in sorted(table_names(profile.name, risk).items())
+        if family in CSV_FAMILIES
+    }
+    out[f"{case.name}.tables"] = ("json", _document("tables", normalize(tables, **scrub)))
+    figures = {
+        risk: spec_document(figure_specs(outcome))
+        for risk, outcome in run.computation.outcomes.items()
+    }
+    out[f"{case.name}.figures"] = ("json", _document("figures", normalize(figures, **scrub)))
     out[f"{case.name}.{INPUTS}"] = ("json", inputs_document(case.folder))
     return out
 

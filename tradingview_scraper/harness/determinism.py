@@ -59,7 +59,7 @@ def _files(run_dir: Path) -> dict[str, bytes]:
 
 
 def first_difference(name: str, left: bytes, right: bytes) -> str:
-    """Where two artifacts differ: a JSON path, a matrix cell, or a byte offset."""
+    """Where two artifacts differ: a JSON path, a matrix cell, a CSV/SVG line, a byte offset."""
     if name.endswith(".json"):
         from deepdiff import DeepDiff
 
@@ -90,6 +90,11 @@ def first_difference(name: str, left: bytes, right: bytes) -> str:
                     f"{float(right_value)!r}"
                 )
             return "same values, different pickle bytes (dtype, metadata or protocol)"
+    if name.endswith((".csv", ".svg")):  # text artifacts: the first differing line
+        lines = zip(left.splitlines(), right.splitlines(), strict=False)
+        for number, (a_line, b_line) in enumerate(lines, start=1):
+            if a_line != b_line:
+                return f"line {number}: {a_line[:80]!r} != {b_line[:80]!r}"
     offset = next(
         (i for i, (x, y) in enumerate(zip(left, right, strict=False)) if x != y),
         min(len(left), len(right)),

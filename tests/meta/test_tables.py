@@ -1,0 +1,96 @@
+"""CSV tables: fixed cell formatting, and undefined correlations written as empty cells."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tradingview_scraper.contracts import (
+    HealthResult,
+    MetaProfile,
+    RunInfo,
+    SleeveSpec,
+    SleeveWeights,
+)
+from tradingview_scraper.meta.aggregate import AtomInputs, MetaInputs, build_meta
+from tradingview_scraper.meta.report import render_report
+from tradingview_scraper.meta.tables import csv_cell, table_documents, table_names
+
+INDEX = pd.bdate_range("2024-01-01", periods=30)
+
+
+def _atom(sid: str, series: pd.Series) -> AtomInputs:
+    run = RunInfo(
+        run_id=f"{sid}_1",
+        path=Path("/abs") / sid,
+        profile=f"p_{sid}",
+        created_at="2026-01-05T12:00:00",
+        genesis_ts=None,
+        selection="newest of 1 runs",
+    )
+    health = HealthResult(
+        sleeve_id=sid,
+        risk_profile="equal_weight",
+        requested=1,
+        succeeded=1,
+        ratio=1.0,
+        healthy=True,
+        reason="",
+    )
+    return AtomInputs(
+        spec=SleeveSpec(id=sid, kind="atomic", location=sid, profile=f"p_{sid}"),
+        run=run,
+        ledger=None,
+        health=health,
+        returns_file=f"runs/{sid}.pkl",
+        raw=series,
+        weights=SleeveWeights(source="w.json", kind="flattened", nets={f"X:{sid}": 1.0}),
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (True, "true"),
+        (3, "3"),
+        (0.1, "0.1"),
+        (-0.0, "0.0"),
+        (1e-20, "1e-20"),
+        (math.nan, ""),
+        (math.inf, ""),
+        ("a,b", "a,b"),
+    ],
+)
+def test_csv_cell_is_fixed(value: object, text: str) -> None:
+    assert csv_cell(value) == text
+
+
+def test_a_constant_sleeve_has_empty_correlation_cells() -> None:
+    rng = np.random.default_rng(5)
+    series = {
+        "a": pd.Series(rng.normal(0.0, 0.01, len(INDEX)), index=INDEX),
+        "b": pd.Series(rng.normal(0.0, 0.02, len(INDEX)), index=INDEX),
+        "flat": pd.Series(0.001, index=INDEX),  # constant: no correlation is defined
+    }
+    specs = tuple(SleeveSpec(id=s, kind="atomic", location=s, profile=f"p_{s}") for s in series)
+    profile = MetaProfile(name="meta_t", sleeves=specs)
+    atoms = {sid: _atom(sid, s) for sid, s in series.items()}
+    outcome = build_meta(MetaInputs(profile, "equal_weight", atoms, {}))
+    text = table_documents(outcome)["correlation"]
+    rows = {row[0]: row[1:] for row in list(csv.reader(text.splitlines()))[1:]}
+    order = next(iter(csv.reader(text.splitlines())))[1:]
+    assert rows["flat"] == [""] * 3
+    rho = pd.DataFrame(series).corr()  # pandas' pairwise Pearson: a second implementation
+    assert float(rows["a"][order.index("b")]) == pytest.approx(rho.loc["a", "b"], abs=5e-7)
+    assert rows["a"][order.index("flat")] == ""
+    report = render_report({"equal_weight": outcome}, meta_run_id="r", generated_at="t")
+    assert "| flat | n/a | n/a | n/a |" in report
+    assert table_names("meta_t", "equal_weight")["correlation"] == (
+        "meta_correlation_meta_t_equal_weight.csv"
+    )
