@@ -637,7 +637,11 @@ def multi_and_health() -> list[Workspace]:
 
 
 def upstream_case() -> Workspace:
-    frame = pd.read_csv(SHARED_CSV, index_col="date", parse_dates=True)
+    # values parsed by Python's float(): the exact double of each decimal under every pandas
+    # (2.x's default CSV parser is an ulp off now and then, so the files would differ by version)
+    text = pd.read_csv(SHARED_CSV, dtype=str)
+    index = pd.DatetimeIndex(pd.to_datetime(text.pop("date")), name="date")
+    frame = pd.DataFrame({c: [float(v) for v in text[c]] for c in text.columns}, index=index)
     sleeves = [
         Sleeve(
             f"{col}_20260130-000000",

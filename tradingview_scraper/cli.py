@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import ManifestError, MetaPipelineError
+from .io.schemas import SCHEMA_NAMES, schema_text
 from .manifest import load_manifest
 from .meta.aggregate import walk
 from .meta.metrics import performance, periods_per_year
@@ -59,6 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="check every meta profile of the manifest, one line each (exit 3 if any fails)",
     )
+
+    schema = sub.add_parser(
+        "schema",
+        help="print a JSON Schema (draft 2020-12): the manifest or a JSON artifact",
+        description="Print the JSON Schema (draft 2020-12) of configs/manifest.json ('manifest') "
+        "or of a JSON artifact family of a meta run folder. Point an editor at it with "
+        '"$schema" in the manifest; validate with any JSON Schema tool.',
+    )
+    schema.add_argument("name", choices=SCHEMA_NAMES, help="manifest or an artifact family")
     return parser
 
 
@@ -267,10 +277,16 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    sys.stdout.write(schema_text(args.name))
+    return EXIT_OK
+
+
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "run": _cmd_run,
     "validate": _cmd_validate,
     "demo": _cmd_demo,
+    "schema": _cmd_schema,
 }
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.optimize import minimize
 
 from tradingview_scraper.allocation import check_feasible, project_to_bounds
 from tradingview_scraper.errors import InfeasibleBoundsError
@@ -132,6 +133,31 @@ def test_projection_matches_reference_and_kkt(case) -> None:
         assert np.all(raw[at_hi] - hi[at_hi] >= t - 1e-9)
 
 
+def _projection_by_enumeration(raw: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The exact projection onto {lo <= w <= hi, sum w = 1}, by trying every active set.
+
+    For each assignment of the coordinates to "at lo", "at hi" or "free", the free ones are
+    ``raw - t`` with the ``t`` that makes the sum 1; the nearest feasible candidate is the
+    projection (the problem is strictly convex, and its optimum has one of these active sets).
+    A generic reference that depends on no solver's version or tolerances.
+    """
+    best, best_cost = None, np.inf
+    for states in itertools.product((0, 1, 2), repeat=len(raw)):
+        state = np.array(states)
+        w = np.where(state == 1, lo, np.where(state == 2, hi, 0.0))
+        free = state == 0
+        if free.any():
+            t = (raw[free].sum() - (1.0 - w[~free].sum())) / free.sum()
+            w[free] = raw[free] - t
+        if abs(w.sum() - 1.0) > 1e-12 or np.any(w < lo - 1e-12) or np.any(w > hi + 1e-12):
+            continue
+        cost = float(np.sum((w - raw) ** 2))
+        if cost < best_cost:
+            best, best_cost = w, cost
+    assert best is not None
+    return best
+
+
 def test_projection_against_generic_solver() -> None:
     rng = np.random.default_rng(7)
     for _ in range(20):
@@ -139,16 +165,8 @@ def test_projection_against_generic_solver() -> None:
         raw = rng.normal(0.2, 0.5, n)
         lo = rng.uniform(0.0, 0.12, n)
         hi = rng.uniform(0.25, 0.6, n)
-        result = minimize(
-            lambda w, r=raw: float(np.sum((w - r) ** 2)),
-            np.full(n, 1 / n),
-            jac=lambda w, r=raw: 2 * (w - r),
-            bounds=list(zip(lo, hi, strict=True)),
-            constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0}],
-            method="SLSQP",
-            options={"ftol": 1e-15, "maxiter": 500},
-        )
-        np.testing.assert_allclose(project_to_bounds(raw, lo, hi), result.x, atol=1e-7)
+        expected = _projection_by_enumeration(raw, lo, hi)
+        np.testing.assert_allclose(project_to_bounds(raw, lo, hi), expected, rtol=0, atol=1e-12)
 
 
 def test_projection_keeps_feasible_points_and_exact_bounds() -> None:

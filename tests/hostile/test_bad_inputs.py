@@ -401,7 +401,11 @@ CATALOGUE: list[Hostile] = [
         "pickle-getattr-escape",
         write_bytes(PKL, b"cbuiltins\ngetattr\n(cpandas\nSeries\nS'__init__'\ntR."),
         errors.UnsafeArtifactError,
-        r"refused to load pickle: it calls getattr\(pandas\.Series, '__init__'\)",
+        # the class as the installed pandas names it: pandas.Series (3.x) or
+        # pandas.core.series.Series (2.x); the unpickler reports what it resolved
+        r"refused to load pickle: it calls getattr\("
+        + re.escape(f"{pd.Series.__module__}.{pd.Series.__qualname__}")
+        + r", '__init__'\)",
         (PKL,),
     ),
     Hostile(

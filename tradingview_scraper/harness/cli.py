@@ -11,11 +11,15 @@ tv-golden reject [PATTERN...]   discard pending outputs; the goldens stay
 
 accept, reject and review refuse to write when CI is set. PATTERNs are shell-style and match
 case names (two_sleeves, 'calendar_*') or golden names (two_sleeves.report); none means all.
+
+They work on a checkout of the project (``golden/``, ``fixtures/``, ``tests/golden``) installed
+with the development extra; without either, they exit 3 with one line saying what is missing.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -30,6 +34,52 @@ from .cases import repo_root
 __all__ = ["main"]
 
 GOLDEN_TESTS = "tests/golden"
+
+
+# what each command needs besides the package: modules of the dev extra, files of a checkout
+# (pending/review/accept/reject given --root work on that folder as it is)
+_GOLDEN_FILES = ("golden", "pyproject.toml")
+_MODULES = {
+    "check": ("pytest", "syrupy", "deepdiff"),
+    "update": ("pytest", "syrupy", "deepdiff"),
+    "diff": ("deepdiff",),
+    "determinism": (),
+    "pending": ("deepdiff",),
+    "review": ("deepdiff",),
+    "accept": ("deepdiff",),
+    "reject": ("deepdiff",),
+}
+_CHECKOUT = {
+    "check": (GOLDEN_TESTS, "fixtures/workspaces", "pyproject.toml"),
+    "update": (GOLDEN_TESTS, "fixtures/workspaces", "pyproject.toml"),
+    "diff": _GOLDEN_FILES,
+    "determinism": ("fixtures/workspaces",),
+    "pending": ("golden",),
+    "review": ("golden",),
+    "accept": ("golden",),
+    "reject": ("golden",),
+}
+
+
+def missing_requirement(command: str, *, root_given: bool = False) -> str | None:
+    """Why ``command`` cannot run here (one line), or None when it can."""
+    absent = [name for name in _MODULES[command] if importlib.util.find_spec(name) is None]
+    if absent:
+        return (
+            f"tv-golden {command} needs {', '.join(absent)} (not installed): install "
+            'the development extra in a checkout of the project (pip install -e ".[dev]")'
+        )
+    if root_given:
+        return None
+    root = repo_root()
+    lacking = [part for part in _CHECKOUT[command] if not (root / part).exists()]
+    if lacking:
+        return (
+            f"tv-golden {command} needs a checkout of the project, but {root} has no "
+            f"{', '.join(lacking)}: run it from a git clone installed with "
+            'pip install -e ".[dev]"'
+        )
+    return None
 
 
 def _pytest(extra: Sequence[str]) -> int:
@@ -144,6 +194,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    problem = missing_requirement(args.command, root_given=getattr(args, "root", None) is not None)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 3
     try:
         if args.command in ("pending", "review", "accept", "reject"):
             root = repo_root() if args.root is None else args.root.resolve()
