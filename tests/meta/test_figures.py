@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from builders import atom
 
 from tradingview_scraper.contracts import (
-    HealthResult,
     HealthSettings,
     MetaProfile,
-    RunInfo,
     SleeveSpec,
-    SleeveWeights,
 )
-from tradingview_scraper.meta.aggregate import AtomInputs, MetaInputs, MetaOutcome, build_meta
+from tradingview_scraper.meta.aggregate import MetaInputs, MetaOutcome, build_meta
 from tradingview_scraper.meta.figures import (
     drawdown,
     figure_families,
@@ -29,39 +26,10 @@ from tradingview_scraper.meta.figures import (
 INDEX = pd.bdate_range("2024-01-01", periods=60)
 
 
-def _atom(sid: str, series: pd.Series, risk: str) -> AtomInputs:
-    run = RunInfo(
-        run_id=f"{sid}_1",
-        path=Path("/abs") / sid,
-        profile=f"p_{sid}",
-        created_at="2026-01-05T12:00:00",
-        genesis_ts=None,
-        selection="newest of 1 runs",
-    )
-    health = HealthResult(
-        sleeve_id=sid,
-        risk_profile=risk,
-        requested=1,
-        succeeded=1,
-        ratio=1.0,
-        healthy=True,
-        reason="",
-    )
-    return AtomInputs(
-        spec=SleeveSpec(id=sid, kind="atomic", location=sid, profile=f"p_{sid}"),
-        run=run,
-        ledger=None,
-        health=health,
-        returns_file=f"runs/{sid}.pkl",
-        raw=series,
-        weights=SleeveWeights(source="w.json", kind="flattened", nets={f"X:{sid}": 1.0}),
-    )
-
-
 def _outcome(series: dict[str, pd.Series], risk: str = "hrp") -> MetaOutcome:
     specs = tuple(SleeveSpec(id=s, kind="atomic", location=s, profile=f"p_{s}") for s in series)
     profile = MetaProfile(name="meta_fig", sleeves=specs)
-    atoms = {sid: _atom(sid, s, risk) for sid, s in series.items()}
+    atoms = {sid: atom(sid, s, risk) for sid, s in series.items()}
     return build_meta(MetaInputs(profile, risk, atoms, {}))
 
 
@@ -168,7 +136,7 @@ def test_large_profiles_draw_capped_series_bars_and_block_means() -> None:
 def test_one_sleeve_has_no_correlation_or_tree_figure() -> None:
     specs = tuple(SleeveSpec(id=s, kind="atomic", location=s, profile=f"p_{s}") for s in "a")
     profile = MetaProfile(name="meta_one", sleeves=specs, health=HealthSettings(min_sleeves=1))
-    outcome = build_meta(MetaInputs(profile, "hrp", {"a": _atom("a", _noise(9, 0.01), "hrp")}, {}))
+    outcome = build_meta(MetaInputs(profile, "hrp", {"a": atom("a", _noise(9, 0.01), "hrp")}, {}))
     assert figure_families(outcome) == ["equity", "weights"]
     assert set(figure_specs(outcome)) == {"equity", "weights"}
     assert figure_names("meta_one", "hrp")["equity"] == "figures/equity_meta_one_hrp.svg"

@@ -11,26 +11,23 @@ import math
 import re
 import statistics
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from builders import ABSOLUTE_RUNS, atom, spec
 
 from tradingview_scraper.contracts import (
     AllocationSettings,
-    HealthResult,
     HealthSettings,
     Ledger,
     LedgerAction,
     MetaProfile,
-    RunInfo,
     SleeveSpec,
-    SleeveWeights,
 )
 from tradingview_scraper.meta._report_format import fmt, table
-from tradingview_scraper.meta.aggregate import AtomInputs, MetaInputs, MetaOutcome, build_meta
+from tradingview_scraper.meta.aggregate import MetaInputs, MetaOutcome, build_meta
 from tradingview_scraper.meta.artifacts import manifest_document
 from tradingview_scraper.meta.report import render_report
 from tradingview_scraper.meta.stats import profile_stats
@@ -47,7 +44,6 @@ SECTIONS = (
     "Top physical assets",
     "Anomalies",
 )
-ABSOLUTE_RUNS = Path("/abs/workspace/runs")
 WEEKDAYS = pd.bdate_range("2024-01-01", periods=80)
 EVERY_DAY = pd.date_range("2024-01-01", periods=80, freq="D")
 
@@ -66,55 +62,8 @@ def _noise(seed: int, scale: float, index: pd.DatetimeIndex = WEEKDAYS) -> pd.Se
     return pd.Series(rng.normal(0.0005, scale, len(index)), index=index)
 
 
-def _spec(sid: str) -> SleeveSpec:
-    return SleeveSpec(id=sid, kind="atomic", location=f"sleeves[{sid}]", profile=f"prof_{sid}")
-
-
 def _branch_spec(sid: str, meta_profile: str) -> SleeveSpec:
     return SleeveSpec(id=sid, kind="meta", location=f"sleeves[{sid}]", meta_profile=meta_profile)
-
-
-def _atom(
-    sid: str,
-    series: pd.Series | None,
-    risk: str,
-    *,
-    reason: str = "",
-    nets: Mapping[str, float] | None = None,
-    ledger: Ledger | None = None,
-) -> AtomInputs:
-    healthy = reason == ""
-    run = RunInfo(
-        run_id=f"{sid}_20260105-120000",
-        path=ABSOLUTE_RUNS / f"{sid}_20260105-120000",
-        profile=f"prof_{sid}",
-        created_at="2026-01-05T12:00:00",
-        genesis_ts=None,
-        selection="newest of 2 runs",
-    )
-    health = HealthResult(
-        sleeve_id=sid,
-        risk_profile=risk,
-        requested=4,
-        succeeded=4 if healthy else 1,
-        ratio=1.0 if healthy else 0.25,
-        healthy=healthy,
-        reason=reason,
-    )
-    weights = SleeveWeights(
-        source=f"runs/{sid}/data/portfolio_flattened.json",
-        kind="flattened",
-        nets=dict(nets) if nets is not None else {f"X:{sid.upper()}": 1.0},
-    )
-    return AtomInputs(
-        spec=_spec(sid),
-        run=run,
-        ledger=ledger,
-        health=health,
-        returns_file=f"runs/{sid}/data/returns/custom_cvx_{risk}.pkl" if healthy else None,
-        raw=series if healthy else None,
-        weights=weights if healthy else None,
-    )
 
 
 def _profile(name: str, specs: Sequence[SleeveSpec], *, min_sleeves: int = 2) -> MetaProfile:
@@ -130,10 +79,10 @@ def _flat(
     **atom_options: Any,
 ) -> dict[str, MetaOutcome]:
     """One-level meta profile over ``series`` (sleeve id -> returns) for each risk profile."""
-    profile = _profile(name, [_spec(s) for s in series])
+    profile = _profile(name, [spec(s) for s in series])
     outcomes = {}
     for risk in risks:
-        atoms = {sid: _atom(sid, s, risk, **atom_options.get(sid, {})) for sid, s in series.items()}
+        atoms = {sid: atom(sid, s, risk, **atom_options.get(sid, {})) for sid, s in series.items()}
         outcomes[risk] = build_meta(MetaInputs(profile, risk, atoms, {}))
     return outcomes
 
@@ -353,11 +302,11 @@ def test_allocation_table_shows_raw_final_bounds_and_effective_n(
 def test_binding_bound_shows_raw_final_and_active_bound() -> None:
     a, b = _noise(81, 0.01), _noise(82, 0.03)
     profile = dataclasses.replace(
-        _profile("meta_bounds", [_spec("a"), _spec("b")]),
+        _profile("meta_bounds", [spec("a"), spec("b")]),
         allocation=AllocationSettings(max_weight=0.6),
     )
     risk = "inverse_volatility"
-    atoms = {"a": _atom("a", a, risk), "b": _atom("b", b, risk)}
+    atoms = {"a": atom("a", a, risk), "b": atom("b", b, risk)}
     report = _render({risk: build_meta(MetaInputs(profile, risk, atoms, {}))})
     text = _section(report, risk, "Sleeve allocation")
     inverse = {"a": 1.0 / statistics.stdev(a), "b": 1.0 / statistics.stdev(b)}
@@ -460,8 +409,8 @@ def test_cluster_tree_and_hrp_splits() -> None:
 
 
 def test_one_sleeve_has_no_tree() -> None:
-    profile = _profile("meta_one", [_spec("a")], min_sleeves=1)
-    outcome = build_meta(MetaInputs(profile, "hrp", {"a": _atom("a", _noise(51, 0.01), "hrp")}, {}))
+    profile = _profile("meta_one", [spec("a")], min_sleeves=1)
+    outcome = build_meta(MetaInputs(profile, "hrp", {"a": atom("a", _noise(51, 0.01), "hrp")}, {}))
     report = _render({"hrp": outcome})
     assert _section(report, "hrp", "Cluster tree").strip() == "n/a (one sleeve)"
     assert (
@@ -471,19 +420,19 @@ def test_one_sleeve_has_no_tree() -> None:
 
 def test_nested_profiles_show_effective_weights_through_three_levels() -> None:
     risk = "erc"
-    leaf = _profile("meta_leaf", [_spec("d"), _spec("e")])
-    mid = _profile("meta_mid", [_spec("b"), _branch_spec("inner", "meta_leaf")])
-    root = _profile("meta_root", [_spec("a"), _branch_spec("outer", "meta_mid"), _spec("v")])
+    leaf = _profile("meta_leaf", [spec("d"), spec("e")])
+    mid = _profile("meta_mid", [spec("b"), _branch_spec("inner", "meta_leaf")])
+    root = _profile("meta_root", [spec("a"), _branch_spec("outer", "meta_mid"), spec("v")])
     leaf_in = MetaInputs(
         leaf,
         risk,
-        {"d": _atom("d", _noise(61, 0.01), risk), "e": _atom("e", _noise(62, 0.02), risk)},
+        {"d": atom("d", _noise(61, 0.01), risk), "e": atom("e", _noise(62, 0.02), risk)},
         {},
     )
-    mid_in = MetaInputs(mid, risk, {"b": _atom("b", _noise(63, 0.015), risk)}, {"inner": leaf_in})
+    mid_in = MetaInputs(mid, risk, {"b": atom("b", _noise(63, 0.015), risk)}, {"inner": leaf_in})
     root_atoms = {
-        "a": _atom("a", _noise(64, 0.01), risk),
-        "v": _atom("v", None, risk, reason="no ledger (audit.jsonl) and require_ledger is true"),
+        "a": atom("a", _noise(64, 0.01), risk),
+        "v": atom("v", None, risk, reason="no ledger (audit.jsonl) and require_ledger is true"),
     }
     outcome = build_meta(MetaInputs(root, risk, root_atoms, {"outer": mid_in}))
     report = _render({risk: outcome})
@@ -561,13 +510,13 @@ def test_ignored_upstream_settings_are_named_and_recorded() -> None:
     """Upstream settings the pipeline does not implement appear once, near the top, and in the
     meta manifest; a profile without any says nothing about them."""
     profile = dataclasses.replace(
-        _profile("meta_up", [_spec("a"), _spec("b")]),
+        _profile("meta_up", [spec("a"), spec("b")]),
         ignored_settings=(
             ("backtest.train_window", 252),
             ("features.feat_directional_sign_test_gate", True),
         ),
     )
-    atoms = {"a": _atom("a", _noise(71, 0.01), "hrp"), "b": _atom("b", _noise(72, 0.02), "hrp")}
+    atoms = {"a": atom("a", _noise(71, 0.01), "hrp"), "b": atom("b", _noise(72, 0.02), "hrp")}
     outcome = build_meta(MetaInputs(profile, "hrp", atoms, {}))
     report = _render({"hrp": outcome})
     paths = {"a_20260105-120000": "runs/a", "b_20260105-120000": "runs/b"}
@@ -582,6 +531,6 @@ def test_ignored_upstream_settings_are_named_and_recorded() -> None:
         "backtest.train_window": 252,
         "features.feat_directional_sign_test_gate": True,
     }
-    plain = build_meta(MetaInputs(_profile("meta_up", [_spec("a"), _spec("b")]), "hrp", atoms, {}))
+    plain = build_meta(MetaInputs(_profile("meta_up", [spec("a"), spec("b")]), "hrp", atoms, {}))
     assert "Upstream settings" not in _render({"hrp": plain})
     assert "ignored_settings" not in manifest_document(plain, "meta_run_1", paths)

@@ -7,60 +7,23 @@ correlated pair from ``np.corrcoef`` of the matrix: a second implementation, not
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from builders import atom
 
 from tradingview_scraper.contracts import (
-    HealthResult,
     MetaProfile,
-    RunInfo,
     SleeveSpec,
-    SleeveWeights,
 )
-from tradingview_scraper.meta.aggregate import AtomInputs, MetaInputs, MetaOutcome, build_meta
+from tradingview_scraper.meta.aggregate import MetaInputs, MetaOutcome, build_meta
 from tradingview_scraper.meta.report import render_report
 
 N = 1000
 DAYS = 60
 INDEX = pd.bdate_range("2024-01-01", periods=DAYS)
 MB = 2**20
-
-
-def _atom(sid: str, series: pd.Series, risk: str, *, healthy: bool = True) -> AtomInputs:
-    run = RunInfo(
-        run_id=f"{sid}_20260105-120000",
-        path=Path("/abs/runs") / f"{sid}_20260105-120000",
-        profile=f"prof_{sid}",
-        created_at="2026-01-05T12:00:00",
-        genesis_ts=None,
-        selection="newest of 1 runs",
-    )
-    health = HealthResult(
-        sleeve_id=sid,
-        risk_profile=risk,
-        requested=4,
-        succeeded=4 if healthy else 1,
-        ratio=1.0 if healthy else 0.25,
-        healthy=healthy,
-        reason="" if healthy else "1/4 windows succeeded",
-    )
-    weights = SleeveWeights(
-        source=f"runs/{sid}/data/portfolio_flattened.json",
-        kind="flattened",
-        nets={"X:COMMON": 0.5, f"X:{sid.upper()}": 0.5},
-    )
-    return AtomInputs(
-        spec=SleeveSpec(id=sid, kind="atomic", location=f"sleeves[{sid}]", profile=f"prof_{sid}"),
-        run=run,
-        ledger=None,
-        health=health,
-        returns_file=f"runs/{sid}/data/returns/custom_cvx_{risk}.pkl" if healthy else None,
-        raw=series if healthy else None,
-        weights=weights if healthy else None,
-    )
 
 
 def _large(risks: tuple[str, ...] = ("hrp", "equal_weight")) -> dict[str, MetaOutcome]:
@@ -78,7 +41,12 @@ def _large(risks: tuple[str, ...] = ("hrp", "equal_weight")) -> dict[str, MetaOu
     outcomes = {}
     for risk in risks:
         atoms = {
-            sid: _atom(sid, pd.Series(matrix[:, i], index=INDEX), risk, healthy=i % 250 != 7)
+            sid: atom(
+                sid,
+                pd.Series(matrix[:, i], index=INDEX),
+                risk,
+                reason="" if i % 250 != 7 else "1/4 windows succeeded",
+            )
             for i, sid in enumerate(ids)
         }
         outcomes[risk] = build_meta(MetaInputs(profile, risk, atoms, {}))

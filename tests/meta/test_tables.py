@@ -4,53 +4,21 @@ from __future__ import annotations
 
 import csv
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from builders import atom
 
 from tradingview_scraper.contracts import (
-    HealthResult,
     MetaProfile,
-    RunInfo,
     SleeveSpec,
-    SleeveWeights,
 )
-from tradingview_scraper.meta.aggregate import AtomInputs, MetaInputs, build_meta
+from tradingview_scraper.meta.aggregate import MetaInputs, build_meta
 from tradingview_scraper.meta.report import render_report
 from tradingview_scraper.meta.tables import csv_cell, table_documents, table_names
 
 INDEX = pd.bdate_range("2024-01-01", periods=30)
-
-
-def _atom(sid: str, series: pd.Series) -> AtomInputs:
-    run = RunInfo(
-        run_id=f"{sid}_1",
-        path=Path("/abs") / sid,
-        profile=f"p_{sid}",
-        created_at="2026-01-05T12:00:00",
-        genesis_ts=None,
-        selection="newest of 1 runs",
-    )
-    health = HealthResult(
-        sleeve_id=sid,
-        risk_profile="equal_weight",
-        requested=1,
-        succeeded=1,
-        ratio=1.0,
-        healthy=True,
-        reason="",
-    )
-    return AtomInputs(
-        spec=SleeveSpec(id=sid, kind="atomic", location=sid, profile=f"p_{sid}"),
-        run=run,
-        ledger=None,
-        health=health,
-        returns_file=f"runs/{sid}.pkl",
-        raw=series,
-        weights=SleeveWeights(source="w.json", kind="flattened", nets={f"X:{sid}": 1.0}),
-    )
 
 
 @pytest.mark.parametrize(
@@ -80,7 +48,7 @@ def test_a_constant_sleeve_has_empty_correlation_cells() -> None:
     }
     specs = tuple(SleeveSpec(id=s, kind="atomic", location=s, profile=f"p_{s}") for s in series)
     profile = MetaProfile(name="meta_t", sleeves=specs)
-    atoms = {sid: _atom(sid, s) for sid, s in series.items()}
+    atoms = {sid: atom(sid, s, "equal_weight") for sid, s in series.items()}
     outcome = build_meta(MetaInputs(profile, "equal_weight", atoms, {}))
     text = table_documents(outcome)["correlation"]
     rows = {row[0]: row[1:] for row in list(csv.reader(text.splitlines()))[1:]}
