@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from importlib.metadata import version
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from script_module import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("floors", REPO / "scripts" / "floors.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["floors"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-floors = _load()
+floors = load_script("floors")
 
 
 def _pyproject(tmp_path: Path, *dependencies: str) -> Path:

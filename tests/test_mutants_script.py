@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from script_module import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
 def mutants() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("mutants_script", REPO / "scripts" / "mutants.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["mutants_script"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("mutants")
 
 
 def _meta(root: Path, module: str, codes: dict[str, int | None]) -> None:

@@ -131,3 +131,9 @@ def test_dumps_golden_is_canonical() -> None:
     assert json.loads(text) == doc
     with pytest.raises(ValueError, match="Out of range float"):
         dumps_golden({"x": float("nan")})
+
+
+def test_arrays_normalize_like_lists() -> None:
+    matrix = np.array([[1.0, -0.0], [np.nan, 1 / 3]])
+    assert normalize({"m": matrix}) == {"m": [[1.0, 0.0], ["NaN", round(1 / 3, DECIMALS)]]}
+    assert normalize({"m": matrix}) == normalize({"m": matrix.tolist()})

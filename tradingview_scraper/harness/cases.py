@@ -29,7 +29,7 @@ import pandas as pd
 from ..errors import HarnessError, MetaPipelineError
 from ..manifest import load_manifest, profile_tree
 from ..meta.artifacts import artifact_names
-from ..meta.figures import figure_specs, spec_document
+from ..meta.figures import figure_specs
 from ..meta.tables import CSV_FAMILIES, table_names
 from ..pipeline import MetaRun, run_meta_pipeline
 from ..settings import Settings
@@ -182,10 +182,7 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
         if family in CSV_FAMILIES
     }
     out[f"{case.name}.tables"] = ("json", _document("tables", normalize(tables, **scrub)))
-    figures = {
-        risk: spec_document(figure_specs(outcome))
-        for risk, outcome in run.computation.outcomes.items()
-    }
+    figures = {risk: figure_specs(outcome) for risk, outcome in run.computation.outcomes.items()}
     out[f"{case.name}.figures"] = ("json", _document("figures", normalize(figures, **scrub)))
     out[f"{case.name}.{INPUTS}"] = ("json", inputs_document(case.folder))
     return out

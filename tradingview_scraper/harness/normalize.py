@@ -96,6 +96,8 @@ def _normalize(value: Any, run_id: str | None, workspace: str | None, hashes: _H
             else:
                 out[str(key)] = VOLATILE_KEYS[key]
         return out
+    if isinstance(value, np.ndarray):  # figure specs hold arrays: one row per list
+        return _normalize(value.tolist(), run_id, workspace, hashes)
     if isinstance(value, list | tuple):
         return [_normalize(v, run_id, workspace, hashes) for v in value]
     if isinstance(value, bool | np.bool_):

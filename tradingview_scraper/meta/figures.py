@@ -36,7 +36,6 @@ __all__ = [
     "figure_files",
     "figure_names",
     "figure_specs",
-    "spec_document",
     "wealth",
 ]
 
@@ -224,19 +223,6 @@ def figure_specs(outcome: MetaOutcome, stats: ProfileStats | None = None) -> dic
         "dendrogram": lambda: _dendrogram(outcome),
     }
     return {family: build[family]() for family in figure_families(outcome)}
-
-
-def spec_document(spec: Any) -> Any:
-    """A spec as JSON-ready builtins (arrays to nested lists; NaN stays a float)."""
-    if isinstance(spec, dict):
-        return {str(k): spec_document(v) for k, v in spec.items()}
-    if isinstance(spec, list | tuple):
-        return [spec_document(v) for v in spec]
-    if isinstance(spec, np.ndarray):
-        return spec.tolist()
-    if isinstance(spec, np.generic):
-        return spec.item()
-    return spec
 
 
 def figure_files(outcome: MetaOutcome, stats: ProfileStats | None = None) -> dict[str, bytes]:
