@@ -9,11 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 from builders import atom
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from tradingview_scraper.contracts import (
     MetaProfile,
     SleeveSpec,
 )
+from tradingview_scraper.meta import tables
 from tradingview_scraper.meta.aggregate import MetaInputs, build_meta
 from tradingview_scraper.meta.report import render_report
 from tradingview_scraper.meta.tables import csv_cell, table_documents, table_names
@@ -62,3 +66,26 @@ def test_a_constant_sleeve_has_empty_correlation_cells() -> None:
     assert table_names("meta_t", "equal_weight")["correlation"] == (
         "meta_correlation_meta_t_equal_weight.csv"
     )
+
+
+def _six_per_cell(block: np.ndarray) -> list[str]:
+    """The cell-by-cell definition: ``np.round`` to six places, -0.0 folded, NaN empty."""
+    rounded = np.round(block, 6) + 0.0
+    return [",".join("" if np.isnan(v) else f"{v:.6f}" for v in row) for row in rounded.tolist()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(1, 6), st.integers(1, 6)),
+        elements=st.one_of(
+            st.floats(-1.0, 1.0),
+            st.just(np.nan),
+            st.sampled_from([-0.0, 5e-7, -5e-7, 1.5e-6, -2.5e-6, 0.9999995, -0.9999995]),
+            st.floats(-99.0, 99.0),
+        ),
+    )
+)
+def test_six_decimals_by_bytes_match_per_cell_formatting(block: np.ndarray) -> None:
+    assert tables._fixed_six(block) == _six_per_cell(block)

@@ -6,6 +6,7 @@ workspace cannot make the pipeline read ``/etc/passwd`` or another user's files.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import UnsafeArtifactError
@@ -17,7 +18,7 @@ __all__ = ["inside_workspace"]
 def inside_workspace(settings: Settings, path: Path) -> Path:
     """Return ``path`` resolved, or raise if it resolves outside the workspace."""
     resolved = path.resolve()
-    roots = (settings.workspace, settings.artifacts_dir.resolve())
+    roots = _roots(settings)
     if not any(resolved == root or root in resolved.parents for root in roots):
         shown = settings.relative(path)
         raise UnsafeArtifactError(
@@ -25,3 +26,9 @@ def inside_workspace(settings: Settings, path: Path) -> Path:
             "symlinks must not leave the workspace"
         )
     return resolved
+
+
+@lru_cache(maxsize=8)
+def _roots(settings: Settings) -> tuple[Path, Path]:
+    """The workspace and the resolved artifacts folder (resolved once, not once per file)."""
+    return settings.workspace, settings.artifacts_dir.resolve()

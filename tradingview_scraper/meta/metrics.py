@@ -34,8 +34,17 @@ class Performance:
 
 
 def weekend_days(index: pd.Index) -> int:
-    """How many dates of ``index`` fall on a Saturday or Sunday."""
-    return int((pd.DatetimeIndex(index).day_of_week >= 5).sum())
+    """How many dates of ``index`` fall on a Saturday or Sunday (local dates when tz-aware).
+
+    Counted on day numbers, not through ``day_of_week`` (which builds fields for every date):
+    1970-01-01, day 0, was a Thursday, so ``(day + 3) % 7`` is the weekday with Monday 0.
+    """
+    dates = index if isinstance(index, pd.DatetimeIndex) else pd.DatetimeIndex(index)
+    if dates.tz is not None:
+        dates = dates.tz_localize(None)
+    days = dates.to_numpy().astype("datetime64[D]")
+    weekday = (days[~np.isnat(days)].view(np.int64) + 3) % 7
+    return int(np.count_nonzero(weekday >= 5))
 
 
 def periods_per_year(index: pd.Index) -> int:

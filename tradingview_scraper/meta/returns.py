@@ -24,6 +24,8 @@ __all__ = ["MetaReturns", "SleeveCalendar", "align", "normalize_stream"]
 _NS = "datetime64[ns]"
 _FIRST_DAY = pd.Timestamp.min.ceil("D")  # the first and last whole days in nanoseconds
 _LAST_DAY = pd.Timestamp.max.floor("D")
+_FIRST_DATE = np.datetime64(_FIRST_DAY.strftime("%Y-%m-%d"), "D")
+_LAST_DATE = np.datetime64(_LAST_DAY.strftime("%Y-%m-%d"), "D")
 
 
 def _day(value: pd.Timestamp) -> str:
@@ -31,6 +33,14 @@ def _day(value: pd.Timestamp) -> str:
 
 
 def _daily_index(raw: pd.Index, sleeve_id: str, source: str) -> pd.DatetimeIndex:
+    if isinstance(raw, pd.DatetimeIndex) and raw.tz is None:
+        # naive midnights in range (the common case) are days already: no parsing, no normalize
+        stamps = raw.to_numpy()
+        days = stamps.astype("datetime64[D]")
+        if len(days) == 0 or (
+            (days == stamps).all() and days.min() >= _FIRST_DATE and days.max() <= _LAST_DATE
+        ):  # NaT equals nothing, so an index with NaT takes the checks below
+            return pd.DatetimeIndex(days.astype(_NS), name="date")
     where = f"sleeve {sleeve_id!r} ({source})"
     index: pd.DatetimeIndex
     if isinstance(raw, pd.DatetimeIndex):
@@ -83,14 +93,15 @@ def normalize_stream(
     where = f"sleeve {sleeve_id!r} ({source})"
     index = _daily_index(raw.index, sleeve_id, source)
     values = np.asarray(raw.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
-    if not index.is_unique:
+    increasing = bool((np.diff(index.asi8) > 0).all())  # strictly: unique and in order
+    if not increasing and not index.is_unique:
         dups = index[index.duplicated()].unique()
         shown = ", ".join(_day(d) for d in dups[:3])
         raise ReturnsDataError(
             f"{where}: duplicate dates after normalizing to days: {shown}"
             + (f" and {len(dups) - 3} more" if len(dups) > 3 else "")
         )
-    if not index.is_monotonic_increasing:
+    if not increasing:
         position = int(np.argmax(np.diff(index.asi8) < 0)) + 1
         raise ReturnsDataError(
             f"{where}: dates are not in increasing order ({_day(index[position])} follows "
@@ -101,7 +112,8 @@ def normalize_stream(
         raise ReturnsDataError(f"{where}: infinite return on {_day(bad[0])}")
     finite = ~np.isnan(values)
     nan_dropped = int((~finite).sum())
-    index, values = index[finite], values[finite]
+    if nan_dropped:
+        index, values = index[finite], values[finite]
     if len(values) == 0:
         raise ReturnsDataError(f"{where}: no finite returns ({nan_dropped} NaN values)")
     if (values < -1.0).any():
@@ -149,10 +161,13 @@ def align(
     label = f"{where}: " if where else ""
     if not streams:
         raise CalendarError(f"{label}no sleeves to align")
-    common = streams[0].series.index
-    for stream in streams[1:]:
-        common = common.intersection(stream.series.index)
-    common = pd.DatetimeIndex(common.sort_values(), name="date").astype(_NS)
+    # nanosecond stamps of each (strictly increasing) index; the intersection is done on them
+    stamps = [pd.DatetimeIndex(stream.series.index).as_unit("ns").asi8 for stream in streams]
+    keys = stamps[0]
+    for other in stamps[1:]:
+        if not np.array_equal(other, keys):  # sleeves on one calendar skip the set work
+            keys = np.intersect1d(keys, other, assume_unique=True)
+    common = pd.DatetimeIndex(keys.view(_NS), name="date")
     if len(common) == 0:
         raise CalendarError(
             f"{label}the sleeves have no date in common (empty calendar intersection); "
@@ -165,26 +180,30 @@ def align(
         )
     columns: dict[str, np.ndarray] = {}
     calendars = []
-    first, last = common[0], common[-1]
-    for stream in streams:
+    first, last = keys[0], keys[-1]
+    for stream, own in zip(streams, stamps, strict=True):
         series = stream.series
-        in_common = series.index.isin(common)
-        in_span = (series.index >= first) & (series.index <= last)
-        outside = int((~in_span).sum())
-        folded = int((in_span & ~in_common).sum())
-        column = np.array(series.reindex(common).to_numpy(dtype=np.float64), copy=True)
+        values = series.to_numpy(dtype=np.float64)
+        if len(own) == len(keys) and np.array_equal(own, keys):
+            in_common = np.ones(len(own), dtype=bool)
+        else:
+            slot = np.minimum(np.searchsorted(keys, own), len(keys) - 1)
+            in_common = keys[slot] == own
+        in_span = (own >= first) & (own <= last)
+        outside = int(np.count_nonzero(~in_span))
+        folded = int(np.count_nonzero(in_span & ~in_common))
+        column = values[in_common]  # both sorted and the common dates are a subset of own
         compounded = 0
         if alignment == "compound" and folded:
-            inside = series[in_span]
-            slot = common.searchsorted(inside.index, side="left")
+            slot = np.searchsorted(keys, own[in_span], side="left")
             starts = np.flatnonzero(np.r_[True, np.diff(slot) != 0])
             sizes = np.diff(np.r_[starts, len(slot)])
-            products = np.multiply.reduceat(1.0 + inside.to_numpy(), starts)
+            products = np.multiply.reduceat(1.0 + values[in_span], starts)
             many = sizes > 1  # rows that absorb missing days; others keep r exactly
             column[slot[starts[many]]] = products[many] - 1.0
             compounded = folded
         columns[stream.sleeve_id] = column
-        dropped = int((~in_common).sum())
+        dropped = int(np.count_nonzero(~in_common))
         calendars.append(
             SleeveCalendar(
                 sleeve_id=stream.sleeve_id,
@@ -201,7 +220,7 @@ def align(
                 source=stream.source,
             )
         )
-    frame = pd.DataFrame(columns, index=common)
-    frame.index.name = "date"
-    frame = frame.astype(np.float64)
+    frame = pd.DataFrame(
+        np.column_stack(list(columns.values())), index=common, columns=list(columns)
+    )  # one block: no per-column consolidation
     return MetaReturns(frame=frame, alignment=alignment, calendars=tuple(calendars))
