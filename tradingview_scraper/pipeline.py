@@ -13,11 +13,13 @@ run succeeded.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import inspect
 import io
 import pickle
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -67,6 +69,29 @@ def _quiet(_: str) -> None:
     return None
 
 
+def _nothing() -> None:
+    return None
+
+
+@contextmanager
+def _spare_collector() -> Iterator[Callable[[], None]]:
+    """Keep what a run has read out of the collector's full passes until the run ends.
+
+    Yields ``settle``, called after each load: it moves every live object (the inputs just
+    read, the outcomes so far) into the collector's permanent generation (``gc.freeze``), so the
+    full collections of the later stages do not walk them again. At 1,000 sleeves x 5 risk
+    profiles those walks took 1.3 s of 11. On exit everything is unfrozen and collectable as
+    before. A process that froze objects itself (say, before forking workers) is left alone.
+    """
+    if gc.get_freeze_count():
+        yield _nothing
+        return
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class MetaComputation:
     """Everything a run computed, before anything is written."""
@@ -90,6 +115,7 @@ def compute_meta(
     allocator: Allocator = allocate,
     progress: Progress = _quiet,
     use_cache: bool = True,
+    settle: Callable[[], None] = _nothing,
 ) -> MetaComputation:
     """Resolve, load, align, allocate and flatten every risk profile, in memory.
 
@@ -97,7 +123,9 @@ def compute_meta(
     ``<lakehouse>/.cache`` (``io.cache``) instead of being rebuilt; nothing is written here: the
     matrices that were computed are returned in ``cache_pending`` for ``run_meta_pipeline`` to
     store. The cache is used with the package's allocator only (or a wrapper of it that declares
-    ``__wrapped__``): a nested branch's column depends on the allocator's weights.
+    ``__wrapped__``): a nested branch's column depends on the allocator's weights. ``settle`` is
+    called after each risk profile's inputs are read (``run_meta_pipeline`` passes its
+    collector hint).
     """
     manifest = load_manifest(
         settings.manifest_path, display=settings.relative(settings.manifest_path)
@@ -113,6 +141,7 @@ def compute_meta(
     for risk in risks:
         progress(f"[{risk}] resolve: runs, ledgers and health of {len(tree)} meta profile(s)")
         inputs = load_inputs(reader, manifest, profile, risk, progress)
+        settle()
         keys = matrix_keys(inputs, reader.digests.__getitem__) if cacheable else {}
         aligned: dict[str, MetaReturns] = {}
         for name, key in keys.items():
@@ -179,25 +208,30 @@ def run_meta_pipeline(
     when = now_utc(environ)
     if run_id is not None:
         run_id = check_run_id(run_id, where="--run-id")
-    computation = compute_meta(
-        settings,
-        profile_name,
-        risk_profiles,
-        allocator=allocator,
-        progress=progress,
-        use_cache=use_cache,
-    )
-    meta_run_id = run_id or default_run_id(computation.profile.name, when)
-    final = settings.runs_dir / meta_run_id
-    shown = settings.relative(final)
-    if final.exists() and not overwrite:
-        raise OverwriteRefusedError(
-            f"{shown}: meta run folder already exists; pass --overwrite to replace it "
-            "or choose another --run-id"
+    with _spare_collector() as settle:
+        computation = compute_meta(
+            settings,
+            profile_name,
+            risk_profiles,
+            allocator=allocator,
+            progress=progress,
+            use_cache=use_cache,
+            settle=settle,
         )
-    files = render_run(
-        computation, meta_run_id, when.strftime("%Y-%m-%dT%H:%M:%SZ"), draw_figures=draw_figures
-    )
+        meta_run_id = run_id or default_run_id(computation.profile.name, when)
+        final = settings.runs_dir / meta_run_id
+        shown = settings.relative(final)
+        if final.exists() and not overwrite:
+            raise OverwriteRefusedError(
+                f"{shown}: meta run folder already exists; pass --overwrite to replace it "
+                "or choose another --run-id"
+            )
+        files = render_run(
+            computation,
+            meta_run_id,
+            when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            draw_figures=draw_figures,
+        )
     progress(f"write: {len(files)} files into {shown}")
     with staged_folder(final, overwrite=overwrite, shown=shown) as staging:
         for name in sorted(files):

@@ -306,3 +306,53 @@ def test_failure_cases_exit_3_through_the_cli(
     assert "Traceback" not in err
     assert re.search(case.message_pattern or "", err)
     assert _tree_hash(workspace) == before  # nothing written, nothing run
+
+
+# ------------------------------------------------------------------ 6. the collector hint
+
+
+def _record_gc_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    import gc
+
+    calls: list[tuple[str, int]] = []
+    for name in ("freeze", "unfreeze"):
+        real = getattr(gc, name)
+
+        def recorded(real=real, name=name) -> None:  # type: ignore[no-untyped-def]
+            real()
+            calls.append((name, gc.get_freeze_count()))
+
+        monkeypatch.setattr(gc, name, recorded)
+    return calls
+
+
+def test_a_run_leaves_no_object_frozen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runner freezes what it read for its own full collections only: after a run that
+    succeeded and one that failed, nothing stays in the permanent generation."""
+    import gc
+
+    calls = _record_gc_calls(monkeypatch)
+    assert gc.get_freeze_count() == 0
+    _run(sorted(SUCCESS)[0], tmp_path)
+    assert calls[0][0] == "freeze" and calls[0][1] > 0  # it froze what it read
+    assert calls[-1] == ("unfreeze", 0)
+    calls.clear()
+    with pytest.raises(errors.MetaPipelineError):  # fails after its inputs were read
+        run_case(FAILURES["fail_zero_variance"], tmp_path / "failed")
+    assert [name for name, _ in calls] == ["freeze", "unfreeze"]
+    assert calls[-1] == ("unfreeze", 0)
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_process_that_froze_objects_itself_is_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    gc.freeze()
+    try:
+        calls = _record_gc_calls(monkeypatch)
+        _run(sorted(SUCCESS)[0], tmp_path)
+        assert calls == []  # its frozen objects stay frozen, and nothing of the run joins them
+    finally:
+        gc.unfreeze()

@@ -58,6 +58,11 @@ class InputReader:
         self._weight_docs: dict[Path, WeightsDocument] = {}
         self._scanned: tuple[RunHeader, ...] | None = None
         self._listings: dict[Path, list[str]] = {}
+        self._folders: dict[Path, Path] = {}  # resolved folders (inside_workspace's memo)
+
+    def safe(self, path: Path) -> Path:
+        """``path`` resolved inside the workspace (``inside_workspace``, memoized folders)."""
+        return inside_workspace(self.settings, path, folders=self._folders)
 
     def shown(self, path: Path) -> str:
         return self.settings.relative(path)
@@ -67,7 +72,7 @@ class InputReader:
         if run_dir not in self._ledgers:
             path = run_dir / "audit.jsonl"
             if path.exists() or path.is_symlink():
-                safe = inside_workspace(self.settings, path)
+                safe = self.safe(path)
                 self.reads[self.shown(path)] += 1
                 self._ledgers[run_dir] = read_ledger(safe, display=self.shown(path))
             else:
@@ -80,7 +85,9 @@ class InputReader:
 
     def header(self, run_dir: Path) -> RunHeader:
         if run_dir not in self._headers:
-            self._headers[run_dir] = read_run_header(self.settings, run_dir, self._genesis)
+            self._headers[run_dir] = read_run_header(
+                self.settings, run_dir, self._genesis, safe=self.safe
+            )
         return self._headers[run_dir]
 
     def _scan(self) -> tuple[RunHeader, ...]:
@@ -128,7 +135,7 @@ class InputReader:
     def returns(self, path: Path) -> pd.Series:
         """The raw return series of a pickle (validated by the safe unpickler)."""
         if path not in self._returns:
-            safe = inside_workspace(self.settings, path)
+            safe = self.safe(path)
             shown = self.shown(path)
             self.reads[shown] += 1
             series, data = read_returns_pickle(safe, display=shown)
@@ -144,7 +151,7 @@ class InputReader:
                 for name in ("portfolio_flattened.json", "portfolio_optimized_v2.json"):
                     candidate = run.path / "data" / name
                     if candidate.exists() or candidate.is_symlink():
-                        inside_workspace(self.settings, candidate)
+                        self.safe(candidate)
                         self.reads[self.shown(candidate)] += 1
                         break
                 self._weight_docs[run.path] = load_weights_document(

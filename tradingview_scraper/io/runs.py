@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,18 +52,27 @@ def _parse_time(value: str | None) -> datetime | None:
 GenesisReader = Callable[[Path], Mapping[str, Any] | None]
 
 
-def read_run_header(settings: Settings, run_dir: Path, genesis_of: GenesisReader) -> RunHeader:
+def read_run_header(
+    settings: Settings,
+    run_dir: Path,
+    genesis_of: GenesisReader,
+    *,
+    safe: Callable[[Path], Path] | None = None,
+) -> RunHeader:
     """Read the identity of one run folder (resolved manifest, else ledger genesis).
 
-    ``genesis_of(run_dir)`` returns the genesis record of the run's ledger (or None).
+    ``genesis_of(run_dir)`` returns the genesis record of the run's ledger (or None); ``safe``
+    resolves a path inside the workspace (default ``inside_workspace``).
     """
-    run_dir = inside_workspace(settings, run_dir)
+    if safe is None:
+        safe = partial(inside_workspace, settings)
+    run_dir = safe(run_dir)
     manifest_path = run_dir / "config" / "resolved_manifest.json"
     profile: str | None = None
     created_at: str | None = None
     if manifest_path.exists():
         shown = settings.relative(manifest_path)
-        data = _read_json_object(inside_workspace(settings, manifest_path), shown)
+        data = _read_json_object(safe(manifest_path), shown)
         profile = _optional_str(data, "profile", shown)
         created_at = _optional_str(data, "created_at", shown)
         if created_at is not None and _parse_time(created_at) is None:
