@@ -30,6 +30,7 @@ from .allocation import allocate
 from .clock import now_utc
 from .contracts import Manifest, MetaProfile
 from .errors import OverwriteRefusedError
+from .figure_drawer import WORKER_MIN_CELLS, FigureDrawer, usable_cpus
 from .io import cache
 from .io.audit import AuditLog
 from .io.jsonio import canonical_json
@@ -45,7 +46,7 @@ from .meta.artifacts import (
     optimized_document,
 )
 from .meta.cache_keys import matrix_keys
-from .meta.figures import figure_files
+from .meta.figures import figure_jobs
 from .meta.loader import load_inputs
 from .meta.report import render_report
 from .meta.returns import MetaReturns
@@ -262,14 +263,20 @@ def render_run(
     )
     files: dict[str, bytes] = {}
     root_stats: dict[str, ProfileStats] = {}
-    for risk, outcome in computation.outcomes.items():
-        for node in walk(outcome):
-            stats = profile_stats(node)  # once per node: CSV tables, figures and report use it
-            _render_node(node, meta_run_id, settings, files, audit, stats=stats)
-            if node is outcome:
-                root_stats[risk] = stats
-                for path, svg in (figure_files(outcome, stats) if draw_figures else {}).items():
-                    files[f"reports/{path}"] = svg
+    cells = sum(outcome.returns.frame.size for outcome in computation.outcomes.values())
+    worker = draw_figures and cells >= WORKER_MIN_CELLS and usable_cpus() >= 2
+    with FigureDrawer(worker=worker) as drawer:
+        for risk, outcome in computation.outcomes.items():
+            root_stats[risk] = profile_stats(outcome)  # once per node: tables, figures, report
+            for path, spec in (
+                figure_jobs(outcome, root_stats[risk]) if draw_figures else {}
+            ).items():
+                drawer.draw(f"reports/{path}", spec)  # drawn meanwhile, when a worker draws
+        for risk, outcome in computation.outcomes.items():
+            for node in walk(outcome):
+                stats = root_stats[risk] if node is outcome else profile_stats(node)
+                _render_node(node, meta_run_id, settings, files, audit, stats=stats)
+        files.update(drawer.results())
     report = render_report(
         dict(computation.outcomes), meta_run_id=meta_run_id, generated_at=ts, stats=root_stats
     )

@@ -34,6 +34,7 @@ __all__ = [
     "drawdown",
     "figure_families",
     "figure_files",
+    "figure_jobs",
     "figure_names",
     "figure_specs",
     "wealth",
@@ -225,11 +226,14 @@ def figure_specs(outcome: MetaOutcome, stats: ProfileStats | None = None) -> dic
     return {family: build[family]() for family in figure_families(outcome)}
 
 
+def figure_jobs(outcome: MetaOutcome, stats: ProfileStats | None = None) -> dict[str, Spec]:
+    """Path relative to ``reports/`` -> spec, for every figure of a root outcome."""
+    names = figure_names(outcome.profile.name, outcome.risk_profile)
+    return {names[family]: spec for family, spec in figure_specs(outcome, stats).items()}
+
+
 def figure_files(outcome: MetaOutcome, stats: ProfileStats | None = None) -> dict[str, bytes]:
     """Path relative to ``reports/`` -> SVG bytes, for every figure of a root outcome."""
     from ._figure_draw import render_svg  # matplotlib is imported only when figures are drawn
 
-    names = figure_names(outcome.profile.name, outcome.risk_profile)
-    return {
-        names[family]: render_svg(spec) for family, spec in figure_specs(outcome, stats).items()
-    }
+    return {path: render_svg(spec) for path, spec in figure_jobs(outcome, stats).items()}
