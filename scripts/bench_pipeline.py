@@ -328,6 +328,8 @@ def run_once(
 
     timer = Timer()
     options: dict[str, Any] = {"use_cache": use_cache} if _has_cache() else {}
+    if os.environ.get("BENCH_DRAW_FIGURES") == "0":  # --quick: a smoke run of the stages
+        options["draw_figures"] = False
     with stage_hooks(timer) as allocator:
         start = time.perf_counter()
         run = run_meta_pipeline(
@@ -443,6 +445,7 @@ def worker(workspace: Path, mode: str) -> dict[str, Any]:
 
     rss_start = _maxrss()
     if mode.startswith("flat:"):
+        os.environ.pop("BENCH_DRAW_FIGURES", None)  # flat shapes always measure the figures
         risks = tuple(mode.split(":", 1)[1].split(","))
         cold = run_once(workspace, "bench_flat", use_cache=True, risks=risks)
         rss = _maxrss()
@@ -694,7 +697,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10,100,1000", help="comma-separated sleeve counts")
     parser.add_argument("--days", type=int, default=DAYS)
     parser.add_argument(
-        "--quick", action="store_true", help=f"smoke run: 10 sleeves, {QUICK_DAYS} days"
+        "--quick",
+        action="store_true",
+        help=f"smoke run: 10 sleeves, {QUICK_DAYS} days (no figures drawn but in --flat shapes)",
     )
     parser.add_argument(
         "--flat",
@@ -711,6 +716,8 @@ def main(argv: list[str] | None = None) -> int:
         mode, workspace = args.worker
         print(json.dumps(worker(Path(workspace), mode)))
         return 0
+    if args.quick:  # the workers inherit it
+        os.environ["BENCH_DRAW_FIGURES"] = "0"
     sizes = [10] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
     days = QUICK_DAYS if args.quick else args.days
     parent = args.keep or Path(tempfile.mkdtemp(prefix="bench-pipeline-"))

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from golden_project import golden_project, goldens
+from golden_project import golden_project, goldens, run_nested
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
     def run(*args: str) -> pytest.RunResult:
-        return pytester.runpytest_subprocess("tests/golden", "-p", "no:cacheprovider", *args)
+        return run_nested(pytester, "tests/golden", "-p", "no:cacheprovider", *args)
 
     missing = run()
     assert missing.ret != 0
@@ -47,7 +47,7 @@ def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
 
     # updating one selected golden must not touch (or call unused) the others
     node = "tests/golden/test_goldens.py::test_golden[two_sleeves.audit]"
-    single = pytester.runpytest_subprocess(node, "-p", "no:cacheprovider", "--snapshot-update")
+    single = run_nested(pytester, node, "-p", "no:cacheprovider", "--snapshot-update")
     assert single.ret == 0
     assert "unused" not in single.stdout.str()
     assert goldens(project) == names
@@ -99,10 +99,10 @@ def test_golden_cycle(pytester: pytest.Pytester, project: Path) -> None:
 def test_update_on_unchanged_tree_rewrites_nothing(
     pytester: pytest.Pytester, project: Path
 ) -> None:
-    assert pytester.runpytest_subprocess("tests/golden", "--snapshot-update").ret == 0
+    assert run_nested(pytester, "tests/golden", "--snapshot-update").ret == 0
     before = {p: p.read_bytes() for p in (project / "golden").rglob("*") if p.is_file()}
     stamps = {p: p.stat().st_mtime_ns for p in before}
-    result = pytester.runpytest_subprocess("tests/golden", "--snapshot-update")
+    result = run_nested(pytester, "tests/golden", "--snapshot-update")
     assert result.ret == 0
     after = {p: p.read_bytes() for p in (project / "golden").rglob("*") if p.is_file()}
     assert after == before

@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from golden_project import golden_project, goldens
+from golden_project import golden_project, goldens, run_nested
 
 from tradingview_scraper.harness.cli import main
 
@@ -22,15 +22,24 @@ import os
 
 import numpy as np
 
-if os.environ.get("GOLDEN_BREAK"):
-    from tradingview_scraper.allocation import api
+from tradingview_scraper.allocation import api
 
-    def skewed(n):
-        weights = np.full(n, 0.4 / (n - 1))
-        weights[0] = 0.6
-        return weights
+REAL = api.equal_weights
 
-    api.equal_weights = skewed
+
+def skewed(n):
+    weights = np.full(n, 0.4 / (n - 1))
+    weights[0] = 0.6
+    return weights
+
+
+def pytest_configure(config):
+    if os.environ.get("GOLDEN_BREAK"):
+        api.equal_weights = skewed
+
+
+def pytest_unconfigure(config):  # the nested session runs in our process: undo it
+    api.equal_weights = REAL
 """
 
 
@@ -75,7 +84,7 @@ def test_review_cycle(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     def run(*args: str) -> pytest.RunResult:
-        return pytester.runpytest_subprocess("tests/golden", "-p", "no:cacheprovider", *args)
+        return run_nested(pytester, "tests/golden", "-p", "no:cacheprovider", *args)
 
     before = {name: (project / "golden" / name).read_text() for name in goldens(project)}
 

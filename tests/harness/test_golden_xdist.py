@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from golden_project import golden_project, goldens
+from golden_project import golden_project, goldens, run_nested
 
 
 @pytest.fixture
@@ -24,9 +24,7 @@ def test_unused_goldens_are_reported_and_removed_under_xdist(
     pytester: pytest.Pytester, project: Path
 ) -> None:
     def run(*args: str) -> pytest.RunResult:
-        return pytester.runpytest_subprocess(
-            "tests/golden", "-n", "2", "-p", "no:cacheprovider", *args
-        )
+        return run_nested(pytester, "tests/golden", "-n", "2", "-p", "no:cacheprovider", *args)
 
     clean = run()
     assert clean.ret == 0

@@ -199,6 +199,7 @@ def test_figures_use_the_bundled_font() -> None:
     assert Path(found).is_relative_to(Path(matplotlib.get_data_path()))
 
 
+@pytest.mark.real_figures
 def test_figure_files_digest_is_stable_in_process(nested: MetaRun) -> None:
     from tradingview_scraper.meta.figures import figure_files
 
