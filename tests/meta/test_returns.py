@@ -352,3 +352,17 @@ def test_nan_and_clip_counts_reach_the_calendar() -> None:
     s = normalize_stream("s", raw([0.1, np.nan, 3.0, 0.2], index), "s.pkl")
     cal = align([s]).calendars[0]
     assert (cal.days, cal.nan_dropped, cal.clipped, cal.source) == (3, 1, 1, "s.pkl")
+
+
+def test_the_matrix_keeps_each_sleeve_contiguous() -> None:
+    """As a frame built from its columns: the pickle's bytes (a cache hit must equal a miss)
+    and the meta stream's summation order depend on it, on every supported pandas."""
+    index = pd.bdate_range("2025-01-06", periods=6)
+    streams = [
+        stream(name, pd.Series(np.linspace(0.001, 0.006, 6) * (k + 1), index=index))
+        for k, name in enumerate(["a", "b", "c"])
+    ]
+    frame = align(streams).frame
+    assert frame.to_numpy().flags["F_CONTIGUOUS"]
+    by_columns = pd.DataFrame({s.sleeve_id: s.series.to_numpy() for s in streams}, index=index)
+    assert frame.to_numpy().tobytes(order="A") == by_columns.to_numpy().tobytes(order="A")

@@ -220,7 +220,9 @@ def align(
                 source=stream.source,
             )
         )
-    frame = pd.DataFrame(
-        np.column_stack(list(columns.values())), index=common, columns=list(columns)
-    )  # one block: no per-column consolidation
+    # One block, laid out as pandas lays out a frame built from its columns (a sleeve's
+    # returns contiguous): on pandas 2.2 a row-major matrix would be kept as it is, and the
+    # layout decides the pickle's bytes and the summation order of the meta stream's dot product
+    stacked = np.vstack(list(columns.values()))
+    frame = pd.DataFrame(stacked.T, index=common, columns=list(columns))
     return MetaReturns(frame=frame, alignment=alignment, calendars=tuple(calendars))
