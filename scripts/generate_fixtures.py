@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import math
 import pickle
 import shutil
 from collections.abc import Callable
@@ -627,13 +628,55 @@ def multi_and_health() -> list[Workspace]:
             },
             veto,
             case(
-                "One sleeve vetoed (3/8 windows), two remain; an anomalous window is reported.",
+                "One sleeve vetoed (3/8 windows), two remain; anomalous windows are reported: "
+                "|Sharpe| above 10 or volatility above 2.0 flags a successful simulate record, "
+                "while exactly -10 and exactly 2.0 do not, a non-finite or missing metric never "
+                "flags, a record that did not succeed is ignored; rows sorted by window "
+                "(windowless last), then by ledger line.",
                 "meta_health",
                 ["hrp"],
             ),
+            extra=simulate_edges,
         )
     )
     return out
+
+
+def simulate_edges(root: Path) -> None:
+    """Append backtest_simulate records at the anomaly rule's edges to good_b's ledger."""
+    path = root / RUNS / "good_b_20260101-000000" / "audit.jsonl"
+
+    def record(window: int | None, metrics: dict[str, float], status: str = "success") -> str:
+        context: dict[str, object] = {"engine": "custom", "profile": "hrp"}
+        if window is not None:
+            context["window_index"] = window
+        document = {
+            "type": "action",
+            "status": status,
+            "step": "backtest_simulate",
+            "context": context,
+            "outcome": {"metrics": metrics},
+        }
+        return json.dumps(document, sort_keys=True) + "\n"
+
+    def metrics(sharpe: float, vol: float | None = 0.3, ret: float = 0.1) -> dict[str, float]:
+        out = {"sharpe": sharpe, "annualized_return": ret}
+        if vol is not None:
+            out["annualized_vol"] = vol
+        return out
+
+    added = [
+        record(1, metrics(11.0, ret=0.5)),  # flagged
+        record(0, metrics(-10.5, ret=-0.2)),  # flagged through |Sharpe|; window 0, a later line
+        record(None, metrics(1.0, vol=2.5)),  # flagged by volatility alone; no window: last
+        record(2, metrics(-10.0)),  # exactly -10: not flagged
+        record(3, metrics(1.0, vol=2.0)),  # exactly 2.0: not flagged
+        record(4, metrics(math.inf)),  # non-finite: never flags
+        record(5, metrics(1.0, vol=None)),  # no volatility: not flagged
+        record(6, metrics(15.0), status="error"),  # not a success: ignored
+    ]
+    with path.open("a", encoding="utf-8") as ledger:
+        ledger.write("".join(added))
 
 
 def upstream_case() -> Workspace:
@@ -1041,11 +1084,14 @@ def health_case() -> Workspace:
         one("half", 6305, "NYSE:HLF", failed={"hrp": 4}),  # 4/8 = 0.5 under a 0.5 threshold
         one("noledger", 6306, "NYSE:NOL", ledger=False),  # passes where require_ledger is false
         one("lowhalf", 6307, "NYSE:LOW", windows=10, failed={"hrp": 6}),  # 4/10 < 0.5
+        one("orphan", 6308, "NYSE:ORP", ledger=False),  # no ledger where one is required
+        # no hrp record at all: its 4 erc windows all succeeded, and must not count for hrp
+        one("erconly", 6309, "NYSE:ERO", windows=0, foreign=[("custom", "erc", 4, 4)]),
     ]
     manifest = {
         "meta_guard": {
             "sleeves": [
-                *atomic(["exact", "below", "engines", "plain"]),
+                *atomic(["exact", "below", "engines", "plain", "orphan", "erconly"]),
                 {"id": "lenient", "meta_profile": "meta_lenient"},
             ],
         },
@@ -1063,7 +1109,9 @@ def health_case() -> Workspace:
             "must not reach the flattened weights); a ledger whose other-engine and other-risk "
             "records all failed still passes on its own records; in the branch, 4/8 passes a "
             "0.5 threshold, 4/10 does not, and a sleeve without ledger passes when "
-            "require_ledger is false.",
+            "require_ledger is false; at the root, where a ledger is required, a sleeve without "
+            "one is vetoed (0 of 0), and so is one whose ledger has only erc records (0 hrp "
+            "records requested).",
             "meta_guard",
             ["hrp"],
         ),
