@@ -1466,7 +1466,27 @@ def boundary_failures() -> list[Workspace]:
     def same_day(lines: list[str]) -> None:
         lines[0] = "date[UTC],return"
         lines[1:] = [line.split(",")[0] + "T12:00:00," + line.split(",")[1] for line in lines[1:]]
-        lines[6] = lines[5].split("T")[0] + "T23:00:00," + lines[6].split(",")[1]
+        for row in (6, 8, 10, 12):  # four days twice: the message names three "and 1 more"
+            lines[row] = lines[row - 1].split("T")[0] + "T23:00:00," + lines[row].split(",")[1]
+
+    def swap_days(lines: list[str]) -> None:  # 2025-10-16 before 2025-10-15
+        lines[11], lines[12] = lines[12], lines[11]
+
+    def no_values(lines: list[str]) -> None:
+        lines[1:] = [line.split(",")[0] + "," for line in lines[1:]]
+
+    def header_only(lines: list[str]) -> None:
+        del lines[1:]
+
+    def missing_date(lines: list[str]) -> None:
+        lines[9] = "," + lines[9].split(",")[1]
+
+    def run_manifest(name: str, text: str) -> Callable[[Path], None]:
+        def apply(root: Path) -> None:
+            path = root / RUNS / f"{name}_20260101-000000" / "config" / "resolved_manifest.json"
+            path.write_text(text, encoding="utf-8")
+
+        return apply
 
     def existing_run(root: Path) -> None:
         dump(
@@ -1538,8 +1558,107 @@ def boundary_failures() -> list[Workspace]:
             two,
             pair(6940),
             edit_returns("a", same_day),
-            "Two UTC stamps on one day (12:00 and 23:00) are duplicate dates.",
-            ("ReturnsDataError", r"duplicate dates"),
+            "Two UTC stamps on one day (12:00 and 23:00), on four days, are duplicate dates: "
+            "the message names the first three and counts the rest.",
+            ("ReturnsDataError", r"duplicate dates .* and 1 more"),
+        ),
+        (
+            "fail_unsorted_dates",
+            two,
+            pair(6945),
+            edit_returns("a", swap_days),
+            "Two adjacent days in the wrong order.",
+            ("ReturnsDataError", r"not in increasing order \(2025-10-15 follows 2025-10-16\)"),
+        ),
+        (
+            "fail_all_nan",
+            two,
+            pair(6946),
+            edit_returns("b", no_values),
+            "A sleeve whose every return is missing (NaN).",
+            ("ReturnsDataError", r"no finite returns \(30 NaN values\)"),
+        ),
+        (
+            "fail_empty_returns",
+            two,
+            pair(6947),
+            edit_returns("b", header_only),
+            "A returns file with a header and no rows.",
+            ("ReturnsDataError", r"no finite returns \(0 NaN values\)"),
+        ),
+        (
+            "fail_missing_date",
+            two,
+            pair(6948),
+            edit_returns("a", missing_date),
+            "A row without a date (NaT in the index).",
+            ("ReturnsDataError", r"index has missing dates \(NaT\)"),
+        ),
+        (
+            "fail_pinned_wrong_profile",
+            {
+                "meta_fail": {
+                    "sleeves": [
+                        *atomic(["a"]),
+                        {"id": "b", "profile": "b", "run_id": "q_20260101-000000"},
+                    ]
+                }
+            },
+            [
+                *pair(6950),
+                simple_sleeve("q_20260101-000000", "q", 6952, days, ["hrp"], [("NYSE:Q", 1.0)]),
+            ],
+            None,
+            "A pinned run that belongs to another profile.",
+            ("ArtifactFormatError", r"pinned run 'q_20260101-000000' belongs to profile 'q'"),
+        ),
+        (
+            "fail_no_run_of_profile",
+            {"meta_fail": {"sleeves": [*atomic(["a"]), {"id": "b", "profile": "ghost"}]}},
+            pair(6955),
+            None,
+            "A sleeve whose profile has no run (other runs exist).",
+            ("MissingArtifactError", r"no run of profile 'ghost'"),
+        ),
+        (
+            "fail_run_manifest_not_json",
+            two,
+            pair(6960),
+            run_manifest("b", '{"profile": "b"'),
+            "A run's resolved_manifest.json cut short.",
+            ("ArtifactFormatError", r"resolved_manifest\.json: not valid JSON"),
+        ),
+        (
+            "fail_run_manifest_not_object",
+            two,
+            pair(6961),
+            run_manifest("b", '["b"]\n'),
+            "A run's resolved_manifest.json holding a list.",
+            ("ArtifactFormatError", r"expected a JSON object, got list"),
+        ),
+        (
+            "fail_run_profile_not_string",
+            two,
+            pair(6962),
+            run_manifest("b", '{"created_at": "2026-01-05T12:00:00", "profile": 7}\n'),
+            "A run whose resolved profile is a number.",
+            ("ArtifactFormatError", r"profile must be a string, got 7"),
+        ),
+        (
+            "fail_created_at_number",
+            two,
+            pair(6963),
+            run_manifest("b", '{"created_at": 20260105, "profile": "b"}\n'),
+            "A run whose created_at is a number.",
+            ("ArtifactFormatError", r"created_at must be a string, got 20260105"),
+        ),
+        (
+            "fail_created_at_not_iso",
+            two,
+            pair(6964),
+            run_manifest("b", '{"created_at": "yesterday", "profile": "b"}\n'),
+            "A run whose created_at is not ISO-8601 (its ledger's genesis ts is valid).",
+            ("ArtifactFormatError", r"created_at 'yesterday' is not ISO-8601"),
         ),
         (
             "fail_unknown_key",
@@ -1655,9 +1774,53 @@ def tiny_calendar_cases() -> list[Workspace]:
     return out
 
 
+def stream_edges_case() -> Workspace:
+    """The meta portfolio's own statistics at their edges (sleeve columns are measured apart):
+    under ``flat`` both sleeves return 0.001 every day, so the meta stream is exactly constant
+    (volatility 0, no Sharpe); under ``crash`` both lose everything (-1.0) on the last common
+    day and make exactly 0.0 on another, so wealth ends at 0 (annualized return -100%) and the
+    flat day is no win."""
+    days = tradfi_days("2025-10-01", 30)
+    flat = pd.Series(0.001, index=days)
+    crash = {name: stream(seed, days, 0.0004, 0.01) for name, seed in (("a", 6971), ("b", 6972))}
+    for series in crash.values():
+        series.iloc[10] = 0.0
+        series.iloc[-1] = -1.0
+    sleeves = [
+        sleeve_of(
+            f"{name}_20260101-000000",
+            name,
+            {"flat": flat, "crash": crash[name]},
+            [(f"NYSE:{name.upper()}", 1.0)],
+        )
+        for name in ("a", "b")
+    ]
+    manifest = {
+        "meta_stream": {
+            "sleeves": atomic(["a", "b"]),
+            "meta_allocation": {"risk_profiles": ["flat", "crash"], "method": "equal_weight"},
+        }
+    }
+    return Workspace(
+        "meta_stream_edges",
+        manifest,
+        sleeves,
+        case(
+            "The meta stream's statistics at their edges, under equal_weight: risk profile "
+            "'flat' has two sleeves at 0.001 every day, an exactly constant meta stream "
+            "(volatility 0, no Sharpe); 'crash' has both sleeves at -1.0 on the last day and at "
+            "exactly 0.0 on another, so the meta wealth ends at 0 (annualized return -100%, "
+            "max drawdown -100%) and the flat day is not a win.",
+            "meta_stream",
+            ["flat", "crash"],
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
+        stream_edges_case(),
         tz_case(),
         clean_case(),
         health_case(),
