@@ -1177,6 +1177,58 @@ def selection_case() -> Workspace:
     )
 
 
+def headers_case() -> Workspace:
+    """Where a run's identity comes from: the resolved manifest, else the ledger's genesis;
+    folders whose names are no run ids are not runs."""
+    days = tradfi_days("2025-10-01", 35)
+
+    def run(profile: str, run_id: str, seed: int, created: str | None, **kw: object) -> Sleeve:
+        return sleeve_of(
+            run_id,
+            profile,
+            {"hrp": stream(seed, days, 0.0003, 0.01 + (seed % 5) * 0.002)},
+            [(f"NYSE:{run_id.upper().replace('-', '_')}", 1.0)],
+            created_at=created,
+            **kw,
+        )
+
+    sleeves = [
+        # no resolved_manifest.json (removed below): profile and time come from the genesis
+        run("from_genesis", "from_genesis_a", 6421, None, genesis_ts="2026-01-03T00:00:00"),
+        # the resolved manifest names the profile; its genesis (edited below) names another
+        run("manifest_first", "manifest_first_a", 6422, "2026-01-03T00:00:00"),
+        run("dated", "dated_a", 6423, "2026-01-03T00:00:00"),
+        # the newest dated run of all, in a folder whose name is no run id: never a run
+        run("dated", "_draft", 6424, "2026-02-01T00:00:00"),
+    ]
+    return Workspace(
+        "run_headers",
+        {"meta_headers": {"sleeves": atomic(["from_genesis", "manifest_first", "dated"])}},
+        sleeves,
+        case(
+            "A run's identity: from_genesis_a has no resolved manifest, so its ledger's genesis "
+            "record names its profile; manifest_first_a's resolved manifest names its profile "
+            "and wins over its genesis record's 'manifest_first_old'; the folder _draft holds "
+            "the newest 'dated' run but its name is no run id, so dated_a is chosen.",
+            "meta_headers",
+            ["hrp"],
+        ),
+        extra=header_sources,
+    )
+
+
+def header_sources(root: Path) -> None:
+    """from_genesis_a loses its resolved manifest; manifest_first_a's genesis names another
+    profile than its resolved manifest."""
+    shutil.rmtree(root / RUNS / "from_genesis_a" / "config")
+    ledger = root / RUNS / "manifest_first_a" / "audit.jsonl"
+    lines = ledger.read_text(encoding="utf-8").splitlines(keepends=True)
+    genesis = json.loads(lines[0])
+    genesis["profile"] = "manifest_first_old"
+    lines[0] = json.dumps(genesis, sort_keys=True) + "\n"
+    ledger.write_text("".join(lines), encoding="utf-8")
+
+
 def hrp_options_case() -> Workspace:
     """HRP at odd cluster sizes with non-default linkage and covariance."""
     days = tradfi_days("2025-09-01", 80)
@@ -1825,6 +1877,7 @@ def boundary_cases() -> list[Workspace]:
         clean_case(),
         health_case(),
         selection_case(),
+        headers_case(),
         hrp_options_case(),
         sources_case(),
         edges_case(),
