@@ -12,7 +12,6 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,6 @@ from ..contracts import RunInfo, SleeveSpec
 from ..errors import ArtifactFormatError, MissingArtifactError
 from ..manifest import NAME_PATTERN, check_run_id
 from ..settings import Settings
-from .paths import inside_workspace
 
 __all__ = ["RunHeader", "read_run_header", "resolve_run", "scan_runs"]
 
@@ -57,15 +55,14 @@ def read_run_header(
     run_dir: Path,
     genesis_of: GenesisReader,
     *,
-    safe: Callable[[Path], Path] | None = None,
+    safe: Callable[[Path], Path],
 ) -> RunHeader:
     """Read the identity of one run folder (resolved manifest, else ledger genesis).
 
     ``genesis_of(run_dir)`` returns the genesis record of the run's ledger (or None); ``safe``
-    resolves a path inside the workspace (default ``inside_workspace``).
+    resolves a path inside the workspace (``io.paths.inside_workspace``, as the reader
+    memoizes it).
     """
-    if safe is None:
-        safe = partial(inside_workspace, settings)
     run_dir = safe(run_dir)
     manifest_path = run_dir / "config" / "resolved_manifest.json"
     profile: str | None = None
@@ -125,12 +122,12 @@ def resolve_run(
     settings: Settings,
     sleeve: SleeveSpec,
     header_of: Callable[[Path], RunHeader],
-    scanned: Callable[[], Sequence[RunHeader]] | None = None,
+    scanned: Callable[[], Sequence[RunHeader]],
 ) -> RunInfo:
     """The run an atomic sleeve uses: its pinned run, else the newest run of its profile.
 
-    ``header_of(run_dir)`` reads (and may memoize) a run folder's header. ``scanned()``, when
-    given, returns the headers of ``scan_runs(settings)`` (a memoized scan: one per pipeline run
+    ``header_of(run_dir)`` reads (and may memoize) a run folder's header; ``scanned()`` returns
+    the headers of ``scan_runs(settings)`` (memoized by the reader: one scan per pipeline run
     instead of one per sleeve, which made resolving N sleeves cost N x N file-system calls).
     """
     assert sleeve.profile is not None
@@ -150,7 +147,7 @@ def resolve_run(
                 f"profile {header.profile!r}, not {sleeve.profile!r}"
             )
         return _info(header, "pinned")
-    headers = scanned() if scanned is not None else [header_of(p) for p in scan_runs(settings)]
+    headers = scanned()
     candidates = [h for h in headers if h.profile == sleeve.profile]
     if not candidates:
         raise MissingArtifactError(
