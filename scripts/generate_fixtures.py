@@ -1869,10 +1869,84 @@ def stream_edges_case() -> Workspace:
     )
 
 
+def losing(seed: int, index: pd.DatetimeIndex) -> pd.Series:
+    """A stream whose mean return is negative (max_sharpe has no solution over such sleeves)."""
+    series = stream(seed, index, -0.004, 0.01)
+    assert series.mean() < 0, seed
+    return series
+
+
+def fallback_cases() -> list[Workspace]:
+    """A solver without a solution: equal weight in a nested branch, an error at the root."""
+    days = tradfi_days("2025-10-01", 40)
+
+    def one(name: str, series: pd.Series) -> Sleeve:
+        return sleeve_of(
+            f"{name}_20260101-000000", name, {"hrp": series}, [(f"NYSE:{name.upper()}", 1.0)]
+        )
+
+    sleeves = [
+        one("core", stream(6981, days, 0.0005, 0.01)),
+        one("ok1", stream(6982, days, 0.0004, 0.012)),
+        one("ok2", stream(6983, days, 0.0003, 0.015)),
+        one("weak1", losing(6984, days)),
+        one("weak2", losing(6985, days)),
+        one("solo", stream(6986, days, 0.0002, 0.02)),
+    ]
+    manifest = {
+        "meta_root": {
+            "sleeves": [
+                *atomic(["core"]),
+                {"id": "ok", "meta_profile": "meta_ok"},
+                {"id": "weak", "meta_profile": "meta_weak"},
+                {"id": "solo", "meta_profile": "meta_solo"},
+            ]
+        },
+        "meta_ok": {"sleeves": atomic(["ok1", "ok2"])},
+        "meta_weak": {
+            "sleeves": atomic(["weak1", "weak2"]),
+            "meta_allocation": {"method": "max_sharpe"},
+        },
+        "meta_solo": {"sleeves": atomic(["solo"])},
+    }
+    nested = Workspace(
+        "nested_fallback",
+        manifest,
+        sleeves,
+        case(
+            "Three sibling branches of different sub-profiles under hrp: meta_ok (hrp), "
+            "meta_weak (max_sharpe over two sleeves that both lose money: no solution, so the "
+            "nested branch falls back to equal weight and says why) and meta_solo (one sleeve, "
+            "weight exactly 1).",
+            "meta_root",
+            ["hrp"],
+        ),
+    )
+    root = Workspace(
+        "fail_max_sharpe_root",
+        {
+            "meta_fail": {
+                "sleeves": atomic(["weak1", "weak2"]),
+                "meta_allocation": {"method": "max_sharpe"},
+            }
+        },
+        [s for s in sleeves if s.profile.startswith("weak")],
+        case(
+            "max_sharpe at the root over sleeves that all lose money: no fallback at the root, "
+            "an error naming the profile.",
+            "meta_fail",
+            ["hrp"],
+            error=("OptimizationError", r"profiles\.meta_fail \(hrp\): max_sharpe has no solution"),
+        ),
+    )
+    return [nested, root]
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
         stream_edges_case(),
+        *fallback_cases(),
         tz_case(),
         clean_case(),
         health_case(),
