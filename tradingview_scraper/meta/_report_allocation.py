@@ -12,6 +12,7 @@ from ._report_format import (
     NA,
     Links,
     capped,
+    capped_table,
     code,
     figure_line,
     fmt,
@@ -135,12 +136,14 @@ def performance_section(outcome: MetaOutcome, stats: ProfileStats, links: Links)
         "",
         *figure_line(links, "equity", f"equity and drawdown, {outcome.risk_profile}"),
     ]
-    if len(shown) < len(names):
-        lines += [f"The {len(shown)} largest of {len(names)} included sleeves by final weight:", ""]
-    lines += table(headers, rows)
-    if len(shown) < len(names):
-        lines += ["", more_line(len(shown), len(names), "sleeves", links.csv.get("sleeves", ""))]
-    return lines
+    return lines + capped_table(
+        headers,
+        rows,
+        shown=len(shown),
+        total=len(names),
+        intro=f"The {len(shown)} largest of {len(names)} included sleeves by final weight:",
+        csv_file=links.csv.get("sleeves", ""),
+    )
 
 
 def benefit_section(stats: ProfileStats) -> list[str]:

@@ -20,6 +20,7 @@ __all__ = [
     "TOP_ROWS",
     "Links",
     "capped",
+    "capped_table",
     "code",
     "count",
     "figure_line",
@@ -89,6 +90,22 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]
 def more_line(shown: int, total: int, what: str, csv_file: str) -> str:
     """``and K more <what>: all <total> in `data/<csv_file>`.``"""
     return f"... and {total - shown} more {what}: all {total} are in {code('data/' + csv_file)}."
+
+
+def capped_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    shown: int,
+    total: int,
+    intro: str,
+    csv_file: str,
+) -> list[str]:
+    """``table``, introduced by ``intro`` and closed by ``more_line`` when ``shown`` (the sleeves
+    among ``rows``) is fewer than ``total``."""
+    if shown >= total:
+        return table(headers, rows)
+    return [intro, "", *table(headers, rows), "", more_line(shown, total, "sleeves", csv_file)]
 
 
 def capped(items: Sequence[T], key: Callable[[T], tuple[object, ...]]) -> list[T]:

@@ -12,10 +12,10 @@ from ._report_format import (
     TOP_ROWS,
     Links,
     capped,
+    capped_table,
     code,
     count,
     fmt,
-    more_line,
     table,
 )
 from .aggregate import MetaOutcome, SleeveOutcome
@@ -55,13 +55,14 @@ def calendar_section(outcome: MetaOutcome, links: Links) -> list[str]:
         f"{weekend_days(index)} weekend rows.",
         "",
     ]
-    if len(shown) < len(calendars):
-        lines += [f"The {len(shown)} of {len(calendars)} sleeves that lost the most days:", ""]
-    lines += table(headers, rows)
-    if len(shown) < len(calendars):
-        csv = links.csv.get("calendar", "")
-        lines += ["", more_line(len(shown), len(calendars), "sleeves", csv)]
-    return lines
+    return lines + capped_table(
+        headers,
+        rows,
+        shown=len(shown),
+        total=len(calendars),
+        intro=f"The {len(shown)} of {len(calendars)} sleeves that lost the most days:",
+        csv_file=links.csv.get("calendar", ""),
+    )
 
 
 def health_section(outcome: MetaOutcome, links: Links) -> list[str]:
@@ -99,16 +100,14 @@ def health_section(outcome: MetaOutcome, links: Links) -> list[str]:
         f"{'yes' if settings.require_ledger else 'no'}.",
         "",
     ]
-    if len(shown) < len(sleeves):
-        lines += [
-            f"The vetoed and least healthy {len(shown)} of {len(sleeves)} atomic sleeves:",
-            "",
-        ]
-    lines += table(headers, rows)
-    if len(shown) < len(sleeves):
-        csv = links.csv.get("sleeves", "")
-        lines += ["", more_line(len(shown), len(sleeves), "sleeves", csv)]
-    return lines
+    return lines + capped_table(
+        headers,
+        rows,
+        shown=len(shown),
+        total=len(sleeves),
+        intro=f"The vetoed and least healthy {len(shown)} of {len(sleeves)} atomic sleeves:",
+        csv_file=links.csv.get("sleeves", ""),
+    )
 
 
 def _metric(value: object) -> float | None:

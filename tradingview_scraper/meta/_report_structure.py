@@ -26,7 +26,7 @@ from ._report_format import (
 )
 from .aggregate import MetaOutcome, SleeveOutcome
 from .artifacts import artifact_names
-from .stats import correlation_matrix, meta_nodes, placed_splits
+from .stats import ProfileStats, meta_nodes, placed_splits
 from .tables import table_names
 
 __all__ = [
@@ -74,9 +74,9 @@ def extreme_pairs(corr: np.ndarray, k: int) -> tuple[list[tuple[int, int]], list
     return [(i, j) for _, i, j in high[:k]], [(i, j) for _, i, j in low[:k]]
 
 
-def correlation_section(outcome: MetaOutcome, links: Links) -> list[str]:
+def correlation_section(outcome: MetaOutcome, stats: ProfileStats, links: Links) -> list[str]:
     names = [str(c) for c in outcome.returns.frame.columns]
-    corr = correlation_matrix(outcome)
+    corr = stats.correlation
     csv = code("data/" + links.csv.get("correlation", ""))
     lines = figure_line(links, "correlation", "correlation heat map in cluster order")
     if len(names) <= SMALL_PROFILE:

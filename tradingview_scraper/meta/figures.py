@@ -24,7 +24,6 @@ from .aggregate import MetaOutcome
 from .stats import (
     ProfileStats,
     cluster_order,
-    correlation_matrix,
     placed_splits,
     profile_stats,
 )
@@ -155,10 +154,10 @@ def _block_means(matrix: FloatArray, block: int) -> FloatArray:
         return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
-def _correlation(outcome: MetaOutcome) -> Spec:
+def _correlation(outcome: MetaOutcome, stats: ProfileStats) -> Spec:
     columns = [str(c) for c in outcome.returns.frame.columns]
     order = cluster_order(outcome)
-    matrix = correlation_matrix(outcome)[np.ix_(order, order)]
+    matrix = stats.correlation[np.ix_(order, order)]
     n = len(order)
     block = max(1, math.ceil(n / MAX_CELLS))
     note = f"{n} sleeves in cluster (leaf) order"
@@ -220,7 +219,7 @@ def figure_specs(outcome: MetaOutcome, stats: ProfileStats | None = None) -> dic
     build = {
         "equity": lambda: _equity(outcome, stats),
         "weights": lambda: _weights(outcome),
-        "correlation": lambda: _correlation(outcome),
+        "correlation": lambda: _correlation(outcome, stats),
         "dendrogram": lambda: _dendrogram(outcome),
     }
     return {family: build[family]() for family in figure_families(outcome)}

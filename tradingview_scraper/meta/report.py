@@ -48,7 +48,7 @@ _SECTIONS: tuple[tuple[str, Section, bool], ...] = (
     ("Correlation benefit", lambda o, s, _: benefit_section(s), False),
     ("Calendar integrity", lambda o, s, links: calendar_section(o, links), True),
     ("Sleeve health", lambda o, s, links: health_section(o, links), True),
-    ("Correlation matrix", lambda o, s, links: correlation_section(o, links), True),
+    ("Correlation matrix", correlation_section, True),
     ("Cluster tree", lambda o, s, links: tree_section(o, links), True),
     ("Nested meta profiles", lambda o, s, _: nested_section(o), True),
     ("Anomalies", lambda o, s, _: anomalies_section(o), True),

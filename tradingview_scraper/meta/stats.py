@@ -8,7 +8,7 @@ the nesting.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -44,6 +44,8 @@ class ProfileStats:
     meta: Performance
     benefit: str  # "PASS", "FAIL" or "n/a"
     lowest_vol_sleeve: str | None
+    # correlation_matrix(outcome), read-only: the CSV table, the heat map and the report share it
+    correlation: FloatArray = field(repr=False, compare=False)
 
     @property
     def lowest_vol(self) -> float | None:
@@ -71,7 +73,9 @@ def profile_stats(outcome: MetaOutcome) -> ProfileStats:
         floor = sleeves[lowest].annualized_vol
         assert floor is not None
         benefit = "PASS" if meta.annualized_vol < floor * (1.0 - BENEFIT_RTOL) else "FAIL"
-    return ProfileStats(ppy, sleeves, meta, benefit, lowest)
+    correlation = correlation_matrix(outcome)
+    correlation.flags.writeable = False
+    return ProfileStats(ppy, sleeves, meta, benefit, lowest, correlation)
 
 
 def correlation_matrix(outcome: MetaOutcome) -> FloatArray:

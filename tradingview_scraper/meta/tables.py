@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from .aggregate import MetaOutcome
-from .stats import ProfileStats, cluster_order, correlation_matrix, profile_stats
+from .stats import ProfileStats, cluster_order, profile_stats
 
 __all__ = ["CSV_FAMILIES", "csv_cell", "table_documents", "table_names"]
 
@@ -127,11 +127,11 @@ def _sleeve_rows(outcome: MetaOutcome, stats: ProfileStats) -> Iterable[list[obj
         ]
 
 
-def _correlation_text(outcome: MetaOutcome) -> str:
+def _correlation_text(outcome: MetaOutcome, stats: ProfileStats) -> str:
     """The matrix in cluster order, correlations with six fixed decimals (``0.000000``)."""
     columns = [str(c) for c in outcome.returns.frame.columns]
     order = cluster_order(outcome)
-    corr = correlation_matrix(outcome)[np.ix_(order, order)]
+    corr = stats.correlation[np.ix_(order, order)]
     names = [columns[i] for i in order]
     lines = [_csv(["sleeve", *names], []).rstrip("\n")]
     cells = [_quote(name) for name in names]
@@ -193,6 +193,6 @@ def table_documents(outcome: MetaOutcome, stats: ProfileStats | None = None) -> 
     )
     return {
         "sleeves": _csv(SLEEVE_COLUMNS, _sleeve_rows(outcome, stats)),
-        "correlation": _correlation_text(outcome),
+        "correlation": _correlation_text(outcome, stats),
         "calendar": _csv(CALENDAR_COLUMNS, calendars),
     }
