@@ -1942,9 +1942,40 @@ def fallback_cases() -> list[Workspace]:
     return [nested, root]
 
 
+def scale_case() -> Workspace:
+    """One sleeve more than the report shows whole: capped tables, the large-profile summary."""
+    days = tradfi_days("2025-08-01", 60)
+    names = [f"s{k:02d}" for k in range(31)]
+    sleeves = [
+        sleeve_of(
+            f"{name}_20260101-000000",
+            name,
+            {"hrp": stream(7000 + k, days, 0.0002 * (k % 5), 0.006 + 0.0007 * k)},
+            [(f"NYSE:S{k:02d}", 1.0)],
+            failed={"hrp": 3} if name == "s30" else {},  # 5/8: vetoed
+        )
+        for k, name in enumerate(names)
+    ]
+    return Workspace(
+        "report_at_scale",
+        {"meta_scale": {"sleeves": atomic(names)}},
+        sleeves,
+        case(
+            "31 sleeves, one vetoed: one more than a report table shows whole (30), so the "
+            "sleeve, performance, calendar and health tables show their top 20 and end with "
+            "'... and K more' naming the CSV; more than 25 sleeves, so the correlation section "
+            "is the five most and least correlated pairs, the tree section the HRP splits, and "
+            "the equity figure draws the 10 largest sleeves.",
+            "meta_scale",
+            ["hrp"],
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
+        scale_case(),
         stream_edges_case(),
         *fallback_cases(),
         tz_case(),
