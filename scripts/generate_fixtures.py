@@ -845,6 +845,12 @@ def failure_cases() -> list[Workspace]:
     }
     flaky = pair()
     flaky[1].failed = {"hrp": 6}
+    flaky.append(  # a second vetoed sleeve: the error lists both, joined by "; "
+        simple_sleeve(
+            "c_20260101-000000", "c", 6960, days, ["hrp"], [("NYSE:C", 1.0)], failed={"hrp": 7}
+        )
+    )
+    three = {"meta_fail": {"sleeves": atomic(["a", "b", "c"])}}
     return [
         Workspace(
             "fail_missing_returns",
@@ -871,13 +877,16 @@ def failure_cases() -> list[Workspace]:
         ),
         Workspace(
             "fail_health_veto",
-            two,
+            three,
             flaky,
             case(
-                "A veto leaves one sleeve, fewer than min_sleeves 2.",
+                "Two vetoes (b: 2/8, c: 1/8) leave one sleeve, fewer than min_sleeves 2.",
                 "meta_fail",
                 ["hrp"],
-                error=("HealthVetoError", r"vetoed: b: 2/8 windows succeeded"),
+                error=(
+                    "HealthVetoError",
+                    r"vetoed: b: 2/8 windows succeeded.*; c: 1/8 windows succeeded",
+                ),
             ),
         ),
         Workspace(
@@ -1565,6 +1574,11 @@ def boundary_failures() -> list[Workspace]:
             "c_20260101-000000", "c", 6950, days, ["hrp"], [("NYSE:C", 1.0)], failed={"hrp": 4}
         )
     )
+    vetoed.append(  # a second vetoed sleeve: the error names both, joined by ", "
+        simple_sleeve(
+            "d_20260101-000000", "d", 6951, days, ["hrp"], [("NYSE:D", 1.0)], failed={"hrp": 5}
+        )
+    )
     short = tradfi_days("2025-10-01", 29)
     E = "error"
     cases = [
@@ -1740,14 +1754,14 @@ def boundary_failures() -> list[Workspace]:
             "fail_veto_infeasible",
             {
                 "meta_fail": {
-                    "sleeves": atomic(["a", "b", "c"]),
+                    "sleeves": atomic(["a", "b", "c", "d"]),
                     "meta_allocation": {"max_weight": 0.4},
                 }
             },
             vetoed,
             None,
-            "A veto (c: 4/8) leaves two sleeves whose upper bounds sum to 0.8.",
-            ("InfeasibleBoundsError", r"sum of upper bounds is 0\.8.*after vetoing c"),
+            "Two vetoes (c: 4/8, d: 3/8) leave two sleeves whose upper bounds sum to 0.8.",
+            ("InfeasibleBoundsError", r"sum of upper bounds is 0\.8.*after vetoing c, d;"),
         ),
         (
             "fail_run_exists",
