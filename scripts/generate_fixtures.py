@@ -1695,6 +1695,19 @@ def boundary_failures() -> list[Workspace]:
             ("ArtifactFormatError", r"resolved_manifest\.json: not valid JSON"),
         ),
         (
+            "fail_run_manifest_too_deep",
+            two,
+            pair(6965),
+            # 100,000 nested lists: deeper than the JSON decoder's recursion limit on every
+            # supported Python, so it is a RecursionError, not a JSONDecodeError
+            run_manifest("b", "[" * 100_000 + "]" * 100_000 + "\n"),
+            "A run's resolved_manifest.json nested 100,000 lists deep.",
+            (
+                "ArtifactFormatError",
+                r"resolved_manifest\.json: not valid JSON \(nested too deeply\)",
+            ),
+        ),
+        (
             "fail_run_manifest_not_object",
             two,
             pair(6961),
