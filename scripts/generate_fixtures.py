@@ -1028,6 +1028,71 @@ def tz_case() -> Workspace:
     )
 
 
+def index_kinds_case() -> Workspace:
+    """Indexes that are no DatetimeIndex yet, as upstream code may pickle them: ISO strings
+    (naive, or all at one UTC offset), Timestamps in an object index (naive, or in one zone),
+    and naive stamps with a time of day. Each is written so that its UTC date is the same
+    business day, so every sleeve keeps all 40 days; a conversion that slips moves one sleeve
+    off by a day."""
+    days = tradfi_days("2025-10-01", 40)
+    one_day = pd.Timedelta(days=1)
+    stamps: dict[str, tuple[str, list[str]]] = {
+        # the strings as written: an object index of str
+        "text_days": ("date[text]", [d.strftime("%Y-%m-%d") for d in days]),
+        # 22:00 at UTC-05:00 the evening before is 03:00 UTC on the day
+        "text_offset": (
+            "date[text]",
+            [(d - one_day).strftime("%Y-%m-%dT22:00:00-05:00") for d in days],
+        ),
+        # 08:00 at UTC+09:00 the morning after is 23:00 UTC on the day
+        "stamps_tokyo": (
+            "date[timestamps]",
+            [(d + one_day).strftime("%Y-%m-%dT08:00:00+09:00") for d in days],
+        ),
+        "stamps_naive": ("date[timestamps]", [d.strftime("%Y-%m-%dT00:00:00") for d in days]),
+        # a naive DatetimeIndex with a time of day: the time is dropped
+        "timed_naive": ("date", [d.strftime("%Y-%m-%dT15:30:00") for d in days]),
+    }
+    sleeves = [
+        simple_sleeve(
+            f"{name}_20260101-000000",
+            name,
+            6400 + k,
+            days,
+            ["hrp"],
+            [(f"NYSE:{k}", 1.0)],
+            sigma=0.008 + 0.002 * k,
+        )
+        for k, name in enumerate(stamps)
+    ]
+
+    def restamp(root: Path) -> None:
+        for name, (header, rows) in stamps.items():
+            path = root / RUNS / f"{name}_20260101-000000" / "data" / "returns"
+            path = path / "custom_vectorbt_hrp.csv"
+            lines = path.read_text().splitlines()
+            lines[0] = f"{header},return"
+            values = [line.split(",")[1] for line in lines[1:]]
+            lines[1:] = [f"{t},{v}" for t, v in zip(rows, values, strict=True)]
+            path.write_text("\n".join(lines) + "\n")
+
+    return Workspace(
+        "index_kinds",
+        {"meta_index": {"sleeves": atomic(list(stamps))}},
+        sleeves,
+        case(
+            "Five index kinds, one per sleeve, all on the same 40 UTC dates: ISO date strings; "
+            "strings at UTC-05:00 22:00 the evening before (03:00 UTC on the day); pandas "
+            "Timestamps in an object index at UTC+09:00 08:00 the morning after (23:00 UTC on the "
+            "day); naive Timestamps in an object index; naive stamps at 15:30. Five sleeves: "
+            "an odd HRP tree.",
+            "meta_index",
+            ["hrp"],
+        ),
+        extra=restamp,
+    )
+
+
 def clean_case() -> Workspace:
     """NaN drops a date for that sleeve; returns above +1 are clipped; -1 and +1 are kept."""
     # one Saturday session: a single weekend row is enough for the 365-day annualization
@@ -1542,6 +1607,19 @@ def boundary_failures() -> list[Workspace]:
     def missing_date(lines: list[str]) -> None:
         lines[9] = "," + lines[9].split(",")[1]
 
+    def index_as(header: str, stamp: Callable[[int, str], str]) -> Callable[[list[str]], None]:
+        """The date column under ``header``: row k's ``YYYY-MM-DD`` becomes stamp(k, day)."""
+
+        def edit(lines: list[str]) -> None:
+            lines[0] = f"{header},return"
+            for k in range(1, len(lines)):
+                day, value = lines[k].split(",")
+                lines[k] = f"{stamp(k, day)},{value}"
+
+        return edit
+
+    zones = {1: "T00:00:00+09:00", 2: "T00:00:00+00:00"}  # the other rows naive
+
     def run_manifest(name: str, text: str) -> Callable[[Path], None]:
         def apply(root: Path) -> None:
             path = root / RUNS / f"{name}_20260101-000000" / "config" / "resolved_manifest.json"
@@ -1659,6 +1737,44 @@ def boundary_failures() -> list[Workspace]:
             edit_returns("a", missing_date),
             "A row without a date (NaT in the index).",
             ("ReturnsDataError", r"index has missing dates \(NaT\)"),
+        ),
+        (
+            "fail_index_numbers",
+            two,
+            pair(6966),
+            edit_returns("a", index_as("date[numbers]", lambda k, day: day.replace("-", ""))),
+            "An index of integers (20251001, ...), not dates.",
+            ("ReturnsDataError", r"sleeve 'a' .*index is int64 numbers, not dates"),
+        ),
+        (
+            "fail_index_mixed_zones",
+            two,
+            pair(6967),
+            edit_returns(
+                "b", index_as("date[timestamps]", lambda k, day: day + zones.get(k, "T00:00:00"))
+            ),
+            "An object index of Timestamps in three zones: UTC+09:00, UTC and naive.",
+            ("ReturnsDataError", r"index mixes time zones \(UTC, UTC\+09:00, naive\)"),
+        ),
+        (
+            "fail_index_unparseable",
+            two,
+            pair(6968),
+            edit_returns(
+                "a", index_as("date[text]", lambda k, day: "2025-10-32" if k == 5 else day)
+            ),
+            "An index of date strings, the fifth of them 2025-10-32.",
+            ("ReturnsDataError", r"not parseable as dates \(label 5 of 30, '2025-10-32', is not"),
+        ),
+        (
+            "fail_index_mixed_formats",
+            two,
+            pair(6969),
+            edit_returns(
+                "b", index_as("date[text]", lambda k, day: day + " 12:00" if k == 3 else day)
+            ),
+            "An index of date strings, each a date, but the third with a time of day.",
+            ("ReturnsDataError", r"each label is a date, but not all are in the format of the"),
         ),
         (
             "fail_pinned_wrong_profile",
@@ -2006,6 +2122,7 @@ def boundary_cases() -> list[Workspace]:
         stream_edges_case(),
         *fallback_cases(),
         tz_case(),
+        index_kinds_case(),
         clean_case(),
         health_case(),
         selection_case(),

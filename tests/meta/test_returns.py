@@ -155,8 +155,14 @@ W = r"^sleeve 'bad' \(bad\.pkl\): "
         ),
         pytest.param(
             raw([0.1, 0.2], pd.Index(["foo", "bar"], dtype=object)),
-            W + r"index is not parseable as dates \(",
+            W + r"index is not parseable as dates \(label 1 of 2, 'foo', is not a date\)$",
             id="unparseable-strings",
+        ),
+        pytest.param(
+            raw([0.1, 0.2], pd.Index(["2024-01-01", "2024-01-02 12:00"], dtype=object)),
+            W + r"index is not parseable as dates \(each label is a date, but not all are in "
+            r"the format of the first, '2024-01-01'\)$",
+            id="mixed-formats",
         ),
         pytest.param(
             raw([0.1, 0.2], pd.Index(["2024-01-01", None], dtype=object)),

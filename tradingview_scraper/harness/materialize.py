@@ -4,7 +4,13 @@ A case folder is a workspace whose return streams are CSV (``data/returns/<name>
 ISO ``date`` column and one value column; an empty value is NaN) instead of pickles. The date
 column may name a time zone, ``date[Asia/Tokyo]``: its naive stamps are then localized to that
 zone, so a case can hold a timezone-aware index as upstream pickles do. Stamps with an offset
-(``2025-10-01T09:00:00+09:00``) give a fixed-offset index. Materializing copies the tree and
+(``2025-10-01T09:00:00+09:00``) give a fixed-offset index. Three header words keep the index
+as upstream code that never made a DatetimeIndex leaves it, so a case can pin how the pipeline
+parses (or refuses) it: ``date[text]`` keeps the stamps as strings (an object index, exactly as
+written), ``date[timestamps]`` turns each into a ``pandas.Timestamp`` (of
+``datetime.fromisoformat``, so an offset is a ``datetime.timezone``; rows may differ in zone) in
+an object index, and ``date[numbers]`` makes an int64 index of integers.
+Materializing copies the tree and
 writes each CSV as ``<name>.pkl`` (a pandas Series of float64, pickle protocol 4). Files named
 ``*.pkl.b64`` are base64 text of raw pickle bytes (hostile or corrupt pickles for failure
 cases) and are decoded verbatim. ``case.json`` describes the case and is not copied.
@@ -19,6 +25,7 @@ import pickle
 import re
 import shutil
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -71,7 +78,8 @@ _DATE_COLUMN = re.compile(r"date(?:\[(?P<zone>[A-Za-z0-9_+/-]+)\])?")
 
 
 def csv_to_series(path: Path) -> pd.Series:
-    """Read a returns CSV (``date`` or ``date[<zone>]`` + one value column) as a float64 Series."""
+    """Read a returns CSV (``date`` or ``date[<zone or kind>]`` + one value column) as a float64
+    Series."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     match = _DATE_COLUMN.fullmatch(str(frame.columns[0])) if len(frame.columns) else None
     if match is None or len(frame.columns) != 2:
@@ -79,9 +87,23 @@ def csv_to_series(path: Path) -> pd.Series:
             f"{path}: expected columns 'date' (or 'date[<zone>]') and one value column"
         )
     date_column, value_column = frame.columns
-    index = pd.DatetimeIndex(pd.to_datetime(frame[date_column], format="ISO8601"), name="date")
-    if match["zone"]:
-        index = index.tz_localize(ZoneInfo(match["zone"]))
+    stamps = list(frame[date_column])
+    zone = match["zone"]
+    index: pd.Index
+    try:
+        if zone == "text":
+            index = pd.Index(stamps, dtype=object, name="date")
+        elif zone == "timestamps":
+            boxed = [pd.Timestamp(datetime.fromisoformat(s)) for s in stamps]
+            index = pd.Index(boxed, dtype=object, name="date")
+        elif zone == "numbers":
+            index = pd.Index([int(s) for s in stamps], dtype="int64", name="date")
+        else:
+            index = pd.DatetimeIndex(pd.to_datetime(stamps, format="ISO8601"), name="date")
+            if zone:
+                index = index.tz_localize(ZoneInfo(zone))
+    except ValueError as exc:
+        raise HarnessError(f"{path}: column {date_column!r}: {exc}") from exc
     try:
         values = [float(v) if v.strip() else float("nan") for v in frame[value_column]]
     except ValueError as exc:

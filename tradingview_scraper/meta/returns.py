@@ -63,7 +63,9 @@ def _daily_index(raw: pd.Index, sleeve_id: str, source: str) -> pd.DatetimeIndex
                 warnings.simplefilter("ignore", UserWarning)
                 index = pd.DatetimeIndex(pd.to_datetime(raw, utc=False))
         except (TypeError, ValueError) as exc:
-            raise ReturnsDataError(f"{where}: index is not parseable as dates ({exc})") from exc
+            raise ReturnsDataError(
+                f"{where}: index is not parseable as dates ({_unparseable(raw)})"
+            ) from exc
     if index.tz is not None:
         index = index.tz_convert("UTC").tz_localize(None)
     if index.hasnans:
@@ -75,6 +77,17 @@ def _daily_index(raw: pd.Index, sleeve_id: str, source: str) -> pd.DatetimeIndex
             f"{where}: dates {_day(index.min())}..{_day(index.max())} are outside the supported "
             f"range {_day(_FIRST_DAY)}..{_day(_LAST_DAY)}"
         ) from None
+
+
+def _unparseable(raw: pd.Index) -> str:
+    """Why pandas could not parse ``raw`` as dates, in words that do not depend on its version
+    (pandas' own message does)."""
+    for position, label in enumerate(raw, start=1):
+        try:
+            pd.Timestamp(label)
+        except (TypeError, ValueError):
+            return f"label {position} of {len(raw)}, {label!r}, is not a date"
+    return f"each label is a date, but not all are in the format of the first, {raw[0]!r}"
 
 
 def _zones(raw: pd.Index) -> set[str]:

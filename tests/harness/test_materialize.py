@@ -1,0 +1,67 @@
+"""Returns CSVs of a case folder: the header words that choose the kind of index."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, timedelta, timezone
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tradingview_scraper.errors import HarnessError
+from tradingview_scraper.harness.materialize import csv_to_series
+
+
+def _csv(tmp_path: Path, header: str, *rows: str) -> Path:
+    path = tmp_path / "returns.csv"
+    path.write_text("\n".join([f"{header},return", *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_plain_date_column_is_a_naive_datetime_index(tmp_path: Path) -> None:
+    series = csv_to_series(_csv(tmp_path, "date", "2025-10-01,0.5", "2025-10-02T15:30:00,"))
+    assert isinstance(series.index, pd.DatetimeIndex) and series.index.tz is None
+    assert list(series.index) == [pd.Timestamp("2025-10-01"), pd.Timestamp("2025-10-02 15:30")]
+    assert series.iloc[0] == 0.5 and pd.isna(series.iloc[1])
+
+
+def test_a_zone_localizes_the_wall_times(tmp_path: Path) -> None:
+    series = csv_to_series(_csv(tmp_path, "date[Asia/Tokyo]", "2025-10-01T08:00:00,0.1"))
+    assert str(series.index.tz) == "Asia/Tokyo"
+    assert series.index[0].tz_convert("UTC") == pd.Timestamp("2025-09-30 23:00", tz="UTC")
+
+
+def test_text_keeps_the_strings_as_written(tmp_path: Path) -> None:
+    series = csv_to_series(_csv(tmp_path, "date[text]", "2025-10-01,0.1", "2025-10-32,0.2"))
+    assert series.index.dtype == object
+    assert list(series.index) == ["2025-10-01", "2025-10-32"]
+
+
+def test_timestamps_are_boxed_one_by_one_and_may_differ_in_zone(tmp_path: Path) -> None:
+    rows = ("2025-10-01T00:00:00+09:00,0.1", "2025-10-02T00:00:00+00:00,0.2", "2025-10-03,0.3")
+    series = csv_to_series(_csv(tmp_path, "date[timestamps]", *rows))
+    assert series.index.dtype == object
+    assert all(type(v) is pd.Timestamp for v in series.index)
+    assert [v.tzinfo for v in series.index] == [
+        timezone(timedelta(hours=9)),
+        UTC,
+        None,
+    ]
+
+
+def test_numbers_are_an_int64_index(tmp_path: Path) -> None:
+    series = csv_to_series(_csv(tmp_path, "date[numbers]", "20251001,0.1", "20251002,0.2"))
+    assert series.index.dtype == "int64"
+    assert list(series.index) == [20251001, 20251002]
+
+
+@pytest.mark.parametrize(
+    ("header", "row"),
+    [("date[numbers]", "2025-10-01,0.1"), ("date[timestamps]", "yesterday,0.1")],
+)
+def test_a_stamp_that_is_not_of_its_kind_is_a_harness_error(
+    tmp_path: Path, header: str, row: str
+) -> None:
+    with pytest.raises(HarnessError, match=rf"returns\.csv: column '{re.escape(header)}'"):
+        csv_to_series(_csv(tmp_path, header, row))
