@@ -42,6 +42,8 @@ def hrp_weights(cov: FloatArray, tree: ClusterTree) -> tuple[FloatArray, tuple[S
             if hi - lo < 2:
                 continue
             mid = lo + (hi - lo) // 2
+            # a wrong midpoint would make the halves grow without end instead of failing
+            assert lo < mid < hi, (lo, mid, hi)
             v_left = cluster_variance(cov, order[lo:mid])
             v_right = cluster_variance(cov, order[mid:hi])
             alpha = 1.0 - v_left / (v_left + v_right)
