@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -41,23 +40,6 @@ class AllocationResult:
     covariance: FloatArray
     tree: ClusterTree | None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready view (no arrays, no NaN); the tree has its own ``to_dict``."""
-        return {
-            "method": self.method,
-            "names": list(self.names),
-            "weights": _by_name(self.names, self.weights),
-            "raw_weights": _by_name(self.names, self.raw_weights),
-            "lower": _by_name(self.names, self.lower),
-            "upper": _by_name(self.names, self.upper),
-            "active": dict(zip(self.names, self.active, strict=True)),
-            "converged": self.converged,
-            "iterations": self.iterations,
-            "risk_contributions": _by_name(self.names, self.risk_contributions),
-            "effective_n": self.effective_n,
-            "portfolio_variance": self.portfolio_variance,
-        }
-
 
 def make_result(
     *,
@@ -92,7 +74,3 @@ def make_result(
         covariance=covariance,
         tree=tree,
     )
-
-
-def _by_name(names: tuple[str, ...], values: FloatArray) -> dict[str, float]:
-    return {name: float(v) + 0.0 for name, v in zip(names, values.tolist(), strict=True)}
