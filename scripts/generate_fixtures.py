@@ -1462,6 +1462,48 @@ def sources_case() -> Workspace:
     )
 
 
+def min_variance_fallback_case() -> Workspace:
+    """min_variance where the primal-dual method gives up: found by searching seeds for it.
+
+    Four sleeves within [0.15, 0.35]: the primal-dual iterations end with every weight on a
+    bound (0.35 + 0.35 + 0.15 + 0.15 = 1 exactly), so the primal active-set fallback decides,
+    starting from the budget multiplier of an all-bound point. Releasing one weight alone puts
+    it one ulp past its bound; this fixture cycled into OptimizationError before that was fixed.
+    """
+    days = tradfi_days("2025-10-01", 30)
+    names = ["f1", "f2", "f3", "f4"]
+    sleeves = [
+        sleeve_of(
+            f"{name}_20260101-000000",
+            name,
+            {"min_variance": stream(8204 + i, days, 0.0004, 0.008 + 0.004 * i)},
+            [(f"NYSE:{name.upper()}", 1.0)],
+        )
+        for i, name in enumerate(names)
+    ]
+    return Workspace(
+        "min_variance_fallback",
+        {
+            "meta_mv": {
+                "sleeves": atomic(names),
+                "meta_allocation": {
+                    "risk_profiles": ["min_variance"],
+                    "min_weight": 0.15,
+                    "max_weight": 0.35,
+                },
+            }
+        },
+        sleeves,
+        case(
+            "min_variance within [0.15, 0.35] where the primal-dual method stops with every "
+            "weight on a bound and the primal active-set fallback finds the optimum "
+            "(f1 at 0.35, f4 at 0.15, f2 and f3 free).",
+            "meta_mv",
+            ["min_variance"],
+        ),
+    )
+
+
 def edges_case() -> Workspace:
     """Bounds and observation counts exactly at their limits; method overrides the name."""
     days = tradfi_days("2025-10-01", 30)  # exactly min_observations rows
@@ -2130,6 +2172,7 @@ def boundary_cases() -> list[Workspace]:
         hrp_options_case(),
         sources_case(),
         edges_case(),
+        min_variance_fallback_case(),
         holidays_case(),
         *boundary_failures(),
     ]

@@ -7,6 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.optimize
 
 from tradingview_scraper.allocation import allocate
 from tradingview_scraper.allocation import erc as erc_module
@@ -163,6 +164,38 @@ def test_primal_fallback_agrees_with_primal_dual(seed: int) -> None:
     assert steps >= 1 and iterations >= 1
     assert slow @ cov @ slow == pytest.approx(fast @ cov @ fast, rel=1e-10)
     _assert_kkt(cov, slow, lo, hi)
+
+
+def test_primal_fallback_does_not_cycle_on_a_weight_one_ulp_past_its_bound() -> None:
+    """Found by searching fixture-like problems (30 days, 4 sleeves, bounds [0.15, 0.35]): the
+    primal-dual method gives up with all four weights on bounds that sum to exactly 1, and the
+    fallback released one weight alone, which the budget then put at 0.35 plus one ulp: "past"
+    its upper bound, so it was bound again, 140 times, until OptimizationError."""
+    returns = pd.DataFrame(
+        {
+            f"s{i}": np.round(
+                np.random.default_rng(8204 + i).normal(4e-4, 0.008 + 0.004 * i, 30), 10
+            )
+            for i in range(4)
+        }
+    )
+    lo, hi = np.full(4, 0.15), np.full(4, 0.35)
+    result = allocate(returns, "min_variance", lower=lo.tolist(), upper=hi.tolist())
+    _assert_kkt(result.covariance, result.weights, lo, hi)
+    assert abs(result.weights.sum() - 1) <= 1e-12
+    # the optimum has two free weights; a second solver agrees (scipy's SLSQP)
+    cov = result.covariance
+    reference = scipy.optimize.minimize(
+        lambda w: w @ cov @ w,
+        np.full(4, 0.25),
+        jac=lambda w: 2 * cov @ w,
+        bounds=list(zip(lo, hi, strict=True)),
+        constraints={"type": "eq", "fun": lambda w: w.sum() - 1},
+        method="SLSQP",
+        options={"ftol": 1e-16, "maxiter": 500},
+    )
+    np.testing.assert_allclose(result.weights, reference.x, atol=1e-7)
+    np.testing.assert_allclose(result.weights[[0, 3]], [0.35, 0.15], atol=0)
 
 
 def test_min_variance_with_every_weight_fixed_by_bounds() -> None:

@@ -135,8 +135,11 @@ def _primal(p: _Problem, start: FloatArray) -> tuple[FloatArray, int]:
         target, nu = _solve(p, side)
         if nu is not None:
             free = side == 0
-            down = free & (target < p.lo)
-            up = free & (target > p.hi)
+            # as in _primal_dual, a weight within WEIGHT_TOL of its bound is on it: a released
+            # weight that the budget puts one ulp past its bound must not be bound again at
+            # once (that cycled until the iteration limit)
+            down = free & (target < p.lo - WEIGHT_TOL)
+            up = free & (target > p.hi + WEIGHT_TOL)
             if down.any() or up.any():
                 step = target - x
                 ratio = np.full(x.size, np.inf)
