@@ -212,17 +212,23 @@ def case(
     risks: list[str],
     run_id: str = "golden_run",
     error: tuple[str, str] | None = None,
+    draw_figures: bool = False,
 ) -> dict[str, object]:
+    """A case.json; ``draw_figures``: the goldens also describe each figure as drawn
+    (``<case>.drawn``, harness/figure_digest.py)."""
     expect: dict[str, object] = {"outcome": "success"}
     if error is not None:
         expect = {"outcome": "error", "error_type": error[0], "message_pattern": error[1]}
-    return {
+    out: dict[str, object] = {
         "description": description,
         "meta_profile": profile,
         "risk_profiles": risks,
         "run_id": run_id,
         "expect": expect,
     }
+    if draw_figures:
+        out["draw_figures"] = True
+    return out
 
 
 def simple_sleeve(
@@ -2005,6 +2011,8 @@ def tiny_calendar_cases() -> list[Workspace]:
                     "volatility 0 and no Sharpe; exact 0.0 returns are not wins.",
                     "meta_tiny",
                     ["equal_weight"],
+                    # the equity figure of a one-day calendar, and of two days (its boundary)
+                    draw_figures=rows <= 2,
                 ),
             )
         )
@@ -2050,6 +2058,7 @@ def stream_edges_case() -> Workspace:
             "max drawdown -100%) and the flat day is not a win.",
             "meta_stream",
             ["flat", "crash"],
+            draw_figures=True,  # a drawdown axis that never falls
         ),
     )
 
@@ -2153,6 +2162,7 @@ def scale_case() -> Workspace:
             "the equity figure draws the 10 largest sleeves.",
             "meta_scale",
             ["hrp"],
+            draw_figures=True,  # more sleeves than colours, tick labels and cell texts
         ),
     )
 

@@ -30,6 +30,10 @@ from tradingview_scraper.harness.materialize import Case
 from tradingview_scraper.harness.pytest_plugin import GoldenPending
 from tradingview_scraper.harness.syrupy_ext import GoldenJSONExtension, GoldenMarkdownExtension
 
+# the goldens draw figures themselves (<case>.drawn): never from tests/conftest.py's per-process
+# memo of render_svg, which mutmut's forked runs would inherit from their parent
+pytestmark = pytest.mark.real_figures
+
 ROOT = project_root(Path(__file__))
 CASES = {case.name: case for case in cases(ROOT / "fixtures" / "workspaces")}
 PARAMS = [

@@ -4,8 +4,10 @@ Goldens are named ``<case>.<risk>.<meta profile>.<family>`` for the five artifac
 every meta profile in the tree (nested ones included), plus ``<case>.report`` (markdown),
 ``<case>.audit`` (the ledger with hashes and timestamps scrubbed), ``<case>.tables`` (every CSV
 table of the run, parsed), ``<case>.figures`` (the spec of every figure: what it draws, not
-its SVG bytes, so a matplotlib upgrade moves no golden; the determinism gate compares the bytes)
-and ``<case>.inputs`` (the fingerprint of the case's input files, for drift attribution).
+its SVG bytes, so a matplotlib upgrade moves no golden; the determinism gate compares the bytes),
+for a case with ``"draw_figures": true`` also ``<case>.drawn`` (each figure as matplotlib drew
+it, described by ``figure_digest``), and ``<case>.inputs`` (the fingerprint of the case's input
+files, for drift attribution).
 ``layout`` says where each lives.
 """
 
@@ -38,6 +40,7 @@ from .materialize import Case, load_case, materialize
 from .normalize import dumps_golden, frame_document, normalize, scrub_text
 
 __all__ = [
+    "DRAWN",
     "FAMILIES",
     "GOLDEN_EPOCH",
     "cases",
@@ -55,6 +58,7 @@ __all__ = [
 
 GOLDEN_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: the SOURCE_DATE_EPOCH of every golden run
 FAMILIES = ("returns", "manifest", "optimized", "cluster_tree", "flattened")
+DRAWN = "drawn"  # <case>.drawn: the figures as drawn, for a case with "draw_figures": true
 
 
 def repo_root() -> Path:
@@ -102,6 +106,8 @@ def expected_names(case: Case) -> list[str]:
         for family in FAMILIES
     ]
     extra = [f"{case.name}.{what}" for what in ("report", "audit", "tables", "figures", INPUTS)]
+    if case.draw_figures:
+        extra.append(f"{case.name}.{DRAWN}")
     return sorted([*names, *extra])
 
 
@@ -184,6 +190,10 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
     out[f"{case.name}.tables"] = ("json", _document("tables", normalize(tables, **scrub)))
     figures = {risk: figure_specs(outcome) for risk, outcome in run.computation.outcomes.items()}
     out[f"{case.name}.figures"] = ("json", _document("figures", normalize(figures, **scrub)))
+    if case.draw_figures:  # matplotlib is imported only for such a case
+        from .figure_digest import drawn_document
+
+        out[f"{case.name}.{DRAWN}"] = ("json", _document(DRAWN, drawn_document(figures)))
     out[f"{case.name}.{INPUTS}"] = ("json", inputs_document(case.folder))
     return out
 

@@ -52,6 +52,7 @@ class Case:
     error_type: str | None = None
     message_pattern: str | None = None
     description: str = ""
+    draw_figures: bool = False  # also golden what each figure draws, drawn: <case>.drawn
 
 
 def load_case(folder: Path) -> Case:
@@ -59,6 +60,9 @@ def load_case(folder: Path) -> Case:
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         expect = data["expect"]
+        draw_figures = data.get("draw_figures", False)
+        if not isinstance(draw_figures, bool):
+            raise TypeError(f"draw_figures must be true or false, not {draw_figures!r}")
         return Case(
             name=folder.name,
             folder=folder,
@@ -69,6 +73,7 @@ def load_case(folder: Path) -> Case:
             error_type=expect.get("error_type"),
             message_pattern=expect.get("message_pattern"),
             description=data.get("description", ""),
+            draw_figures=draw_figures,
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise HarnessError(f"{path}: not a valid case file ({exc!r})") from exc

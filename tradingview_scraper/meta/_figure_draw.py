@@ -19,7 +19,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-__all__ = ["RC", "render_svg"]
+__all__ = ["RC", "draw_figure", "render_svg"]
 
 RC: Mapping[str, Any] = {
     "svg.hashsalt": "tradingview_scraper",
@@ -181,13 +181,24 @@ _DRAW: Mapping[
 }
 
 
-def render_svg(spec: Mapping[str, Any]) -> bytes:
-    """The SVG of one figure spec; the same spec gives the same bytes in every process."""
+def draw_figure(spec: Mapping[str, Any]) -> Figure:
+    """The figure of one spec, drawn under ``RC`` on an SVG canvas and not saved.
+
+    What ``render_svg`` writes, as matplotlib objects: ``harness/figure_digest.py`` describes
+    it for the goldens.
+    """
     draw, size = _DRAW[spec["family"]]
     with matplotlib.rc_context(dict(RC)):  # type: ignore[arg-type]
         figure = Figure(figsize=size(spec))
         FigureCanvasSVG(figure)
         draw(figure, spec)
+    return figure
+
+
+def render_svg(spec: Mapping[str, Any]) -> bytes:
+    """The SVG of one figure spec; the same spec gives the same bytes in every process."""
+    with matplotlib.rc_context(dict(RC)):  # type: ignore[arg-type]
+        figure = draw_figure(spec)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
