@@ -213,9 +213,11 @@ def case(
     run_id: str = "golden_run",
     error: tuple[str, str] | None = None,
     draw_figures: bool = False,
+    cached_rerun: bool = False,
 ) -> dict[str, object]:
     """A case.json; ``draw_figures``: the goldens also describe each figure as drawn
-    (``<case>.drawn``, harness/figure_digest.py)."""
+    (``<case>.drawn``, harness/figure_digest.py); ``cached_rerun``: the case runs a second
+    time from the return-matrix cache (``<case>.cache``)."""
     expect: dict[str, object] = {"outcome": "success"}
     if error is not None:
         expect = {"outcome": "error", "error_type": error[0], "message_pattern": error[1]}
@@ -228,6 +230,8 @@ def case(
     }
     if draw_figures:
         out["draw_figures"] = True
+    if cached_rerun:
+        out["cached_rerun"] = True
     return out
 
 
@@ -500,7 +504,13 @@ def nested_and_signs() -> list[Workspace]:
                     sigma=0.025,
                 ),
             ],
-            case("Depth-2 nested meta whose branches share physical assets.", "meta_root", risks),
+            case(
+                "Depth-2 nested meta whose branches share physical assets; run again from the "
+                "return-matrix cache (a nested node's key holds its branch's key).",
+                "meta_root",
+                risks,
+                cached_rerun=True,
+            ),
         )
     ]
     tradfi = tradfi_days("2025-11-03", 40)
@@ -592,7 +602,12 @@ def multi_and_health() -> list[Workspace]:
                 }
             },
             sleeves,
-            case("Five risk profiles in one run.", "meta_multi", risks),
+            case(
+                "Five risk profiles in one run; run again from the return-matrix cache.",
+                "meta_multi",
+                risks,
+                cached_rerun=True,
+            ),
         )
     ]
     veto = [

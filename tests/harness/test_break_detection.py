@@ -24,7 +24,7 @@ from tradingview_scraper.harness.cases import cases, golden_outputs, run_case
 from tradingview_scraper.harness.drift import ACCEPT_COMMAND
 from tradingview_scraper.harness.layout import golden_path
 from tradingview_scraper.harness.syrupy_ext import GoldenJSONExtension, GoldenMarkdownExtension
-from tradingview_scraper.io import weights
+from tradingview_scraper.io import cache, weights
 from tradingview_scraper.meta import aggregate, loader, stats
 
 REPO = Path(__file__).resolve().parents[2]
@@ -126,6 +126,10 @@ def always_252_days(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stats, "periods_per_year", lambda index: 252)
 
 
+def cache_that_never_hits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "load_matrix", lambda lakehouse, key: None)
+
+
 Break = Callable[[pytest.MonkeyPatch], None]
 BREAKS: list[tuple[str, Break, str, str, list[str]]] = [
     # (id, break, case, golden that must drift, lines its drift report must contain)
@@ -184,6 +188,13 @@ BREAKS: list[tuple[str, Break, str, str, list[str]]] = [
         "calendar_intersect",
         "calendar_intersect.hrp.meta_cal.manifest",
         ["calendar.sleeves.crypto.clipped: 0 ->"],
+    ),
+    (
+        "matrix_cache",
+        cache_that_never_hits,
+        "nested_depth2",
+        "nested_depth2.cache",
+        ["second_run.hits", "'[hrp] cache: 2 of 2 return matrices reused' -> '[hrp] cache: 0 of 2"],
     ),
     (
         "report_metrics",

@@ -21,7 +21,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from tradingview_scraper.errors import HarnessError
-from tradingview_scraper.harness.cases import DRAWN, expected_names
+from tradingview_scraper.harness.cases import CACHED, DRAWN, expected_names
 from tradingview_scraper.harness.figure_digest import (
     describe_figure,
     drawn_document,
@@ -397,11 +397,20 @@ def _case_folder(tmp_path: Path, extra: dict[str, Any]) -> Path:
     return folder
 
 
-def test_draw_figures_is_a_case_option(tmp_path: Path) -> None:
-    assert load_case(_case_folder(tmp_path / "off", {})).draw_figures is False
-    assert load_case(_case_folder(tmp_path / "on", {"draw_figures": True})).draw_figures is True
-    with pytest.raises(HarnessError, match="draw_figures"):
-        load_case(_case_folder(tmp_path / "bad", {"draw_figures": "yes"}))
+@pytest.mark.parametrize("option", ["draw_figures", "cached_rerun"])
+def test_draw_figures_and_cached_rerun_are_case_options(tmp_path: Path, option: str) -> None:
+    assert getattr(load_case(_case_folder(tmp_path / "off", {})), option) is False
+    assert getattr(load_case(_case_folder(tmp_path / "on", {option: True})), option) is True
+    with pytest.raises(HarnessError, match=f"{option} must be true or false, not 'yes'"):
+        load_case(_case_folder(tmp_path / "bad", {option: "yes"}))
+
+
+def test_a_case_with_a_cached_rerun_has_a_cache_golden() -> None:
+    fixtures = REPO / "fixtures" / "workspaces"
+    rerun = load_case(fixtures / "nested_depth2")
+    assert rerun.cached_rerun and f"nested_depth2.{CACHED}" in expected_names(rerun)
+    plain = load_case(fixtures / "two_sleeves")
+    assert not any(name.endswith(f".{CACHED}") for name in expected_names(plain))
 
 
 def test_a_case_that_draws_its_figures_has_a_drawn_golden() -> None:

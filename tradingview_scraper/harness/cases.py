@@ -6,8 +6,10 @@ every meta profile in the tree (nested ones included), plus ``<case>.report`` (m
 table of the run, parsed), ``<case>.figures`` (the spec of every figure: what it draws, not
 its SVG bytes, so a matplotlib upgrade moves no golden; the determinism gate compares the bytes),
 for a case with ``"draw_figures": true`` also ``<case>.drawn`` (each figure as matplotlib drew
-it, described by ``figure_digest``), and ``<case>.inputs`` (the fingerprint of the case's input
-files, for drift attribution).
+it, described by ``figure_digest``), for a case with ``"cached_rerun": true`` also
+``<case>.cache`` (the return-matrix cache entries the run stored, and a second run of the case
+from them: its cache hits and which goldens it would change, none), and ``<case>.inputs`` (the
+fingerprint of the case's input files, for drift attribution).
 ``layout`` says where each lives.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import functools
 import hashlib
 import io
@@ -26,9 +29,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import HarnessError, MetaPipelineError
+from ..io import cache
 from ..manifest import load_manifest, profile_tree
 from ..meta.artifacts import artifact_names
 from ..meta.figures import figure_specs
@@ -40,6 +45,7 @@ from .materialize import Case, load_case, materialize
 from .normalize import dumps_golden, frame_document, normalize, scrub_text
 
 __all__ = [
+    "CACHED",
     "DRAWN",
     "FAMILIES",
     "GOLDEN_EPOCH",
@@ -59,6 +65,7 @@ __all__ = [
 GOLDEN_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: the SOURCE_DATE_EPOCH of every golden run
 FAMILIES = ("returns", "manifest", "optimized", "cluster_tree", "flattened")
 DRAWN = "drawn"  # <case>.drawn: the figures as drawn, for a case with "draw_figures": true
+CACHED = "cache"  # <case>.cache: a second run from the cache, for "cached_rerun": true
 
 
 def repo_root() -> Path:
@@ -108,6 +115,8 @@ def expected_names(case: Case) -> list[str]:
     extra = [f"{case.name}.{what}" for what in ("report", "audit", "tables", "figures", INPUTS)]
     if case.draw_figures:
         extra.append(f"{case.name}.{DRAWN}")
+    if case.cached_rerun:
+        extra.append(f"{case.name}.{CACHED}")
     return sorted([*names, *extra])
 
 
@@ -195,7 +204,50 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
 
         out[f"{case.name}.{DRAWN}"] = ("json", _document(DRAWN, drawn_document(figures)))
     out[f"{case.name}.{INPUTS}"] = ("json", inputs_document(case.folder))
+    if case.cached_rerun:
+        out[f"{case.name}.{CACHED}"] = ("json", _document(CACHED, _cached_rerun(case, run, out)))
     return out
+
+
+def _cache_entry(path: Path) -> dict[str, Any]:
+    """What one cache entry holds, without its key (which changes with the package version)."""
+    with np.load(path, allow_pickle=False) as archive:
+        meta = json.loads(archive["meta"].tobytes().decode("utf-8"))
+        rows = int(archive["index"].shape[0])
+    return {"columns": meta["columns"], "rows": rows, "alignment": meta["alignment"]}
+
+
+def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """Run ``case`` again in its workspace, where the first run stored its return matrices.
+
+    Every matrix must come from the cache, and the second run's goldens must equal the first's
+    (the run id is scrubbed): a cache that stores, keys or rebuilds a matrix differently is drift.
+    """
+    settings = run.computation.settings
+    folder = cache.cache_dir(settings.lakehouse_dir)
+    stored = sorted(
+        (_cache_entry(p) for p in sorted(folder.glob("*.npz"))),
+        key=lambda e: (e["columns"], e["rows"], e["alignment"]),
+    )
+    lines: list[str] = []
+    again = run_meta_pipeline(
+        settings,
+        case.meta_profile,
+        list(case.risk_profiles),
+        run_id=f"{case.run_id}_cached",
+        environ={"SOURCE_DATE_EPOCH": GOLDEN_EPOCH},
+        progress=lines.append,
+        draw_figures=False,
+    )
+    second = golden_outputs(dataclasses.replace(case, cached_rerun=False), again)
+    return {
+        "stored_by_first_run": stored,
+        "second_run": {
+            "cache_lines": [line for line in lines if re.search(r"(^|\] )cache: ", line)],
+            "hits": list(again.computation.cache_hits),
+            "goldens_that_differ": sorted(n for n, v in second.items() if first.get(n) != v),
+        },
+    }
 
 
 def tree_digest(root: Path) -> dict[str, str]:

@@ -53,6 +53,7 @@ class Case:
     message_pattern: str | None = None
     description: str = ""
     draw_figures: bool = False  # also golden what each figure draws, drawn: <case>.drawn
+    cached_rerun: bool = False  # also run it again from the return-matrix cache: <case>.cache
 
 
 def load_case(folder: Path) -> Case:
@@ -60,9 +61,10 @@ def load_case(folder: Path) -> Case:
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         expect = data["expect"]
-        draw_figures = data.get("draw_figures", False)
-        if not isinstance(draw_figures, bool):
-            raise TypeError(f"draw_figures must be true or false, not {draw_figures!r}")
+        flags = {name: data.get(name, False) for name in ("draw_figures", "cached_rerun")}
+        for name, flag in flags.items():
+            if not isinstance(flag, bool):
+                raise TypeError(f"{name} must be true or false, not {flag!r}")
         return Case(
             name=folder.name,
             folder=folder,
@@ -73,7 +75,7 @@ def load_case(folder: Path) -> Case:
             error_type=expect.get("error_type"),
             message_pattern=expect.get("message_pattern"),
             description=data.get("description", ""),
-            draw_figures=draw_figures,
+            **flags,
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise HarnessError(f"{path}: not a valid case file ({exc!r})") from exc
