@@ -29,9 +29,7 @@ class AllocationResult:
     names: tuple[str, ...]
     weights: FloatArray
     raw_weights: FloatArray
-    lower: FloatArray
-    upper: FloatArray
-    active: tuple[str, ...]
+    active: tuple[str, ...]  # per sleeve: "lower", "upper" or "" (the bounds it sits on)
     converged: bool
     iterations: int
     risk_contributions: FloatArray
@@ -63,8 +61,6 @@ def make_result(
         names=names,
         weights=weights,
         raw_weights=raw_weights,
-        lower=lower,
-        upper=upper,
         active=active_bounds(weights, lower, upper),
         converged=converged,
         iterations=iterations,
