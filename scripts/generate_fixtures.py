@@ -2182,12 +2182,125 @@ def scale_case() -> Workspace:
     )
 
 
+def max_sharpe_edges_case() -> Workspace:
+    """Nested max_sharpe branches, each putting one rule of ``allocation/max_sharpe.py`` where
+    it decides something (the proposals of the survivor review): bounds that leave one feasible
+    point, no-solution messages, vertex optima, blocking steps and a tie in the ratio test, a
+    near-cash sleeve and a negative rounding residual. The root is equal weight, so the branch
+    results (weights, ``iterations``, ``fallback``) are what the goldens pin.
+    """
+    days = tradfi_days("2025-10-01", 40)
+    risk = "max_sharpe"
+    half = stream(9403, days[:20], 0.0, 0.01).to_numpy()
+    gain = stream(9406, days, 0.002, 0.01)
+    streams: dict[str, pd.Series] = {
+        "p": stream(9401, days, 0.0005, 0.01),
+        "q": stream(9402, days, 0.0004, 0.012),
+        # the mean is exactly 0.0 (each value once with each sign)
+        "zero": pd.Series(np.concatenate([half, -half]), index=days),
+        "loss1": stream(9404, days, -0.003, 0.01),
+        "loss2": stream(9405, days, -0.002, 0.012),
+        "gain": gain,
+        # gain negated in reverse order: its mean is exactly -mean(gain)
+        "mirror": pd.Series(-gain.to_numpy()[::-1], index=days),
+        "big_loser": stream(401, days, -0.001, 0.01),
+        "big_winner": stream(402, days, 0.002, 0.01),
+        "tiny_winner": stream(901, days, 0.00001, 0.0001),
+        "tiny_loser": stream(902, days, -0.0002, 0.001),
+        "cash": stream(71, days, 0.0001, 0.000001),
+        "c1": stream(72, days, 0.001, 0.01),
+        "c2": stream(73, days, 0.0005, 0.012),
+        "r1": stream(1101, days, 0.002, 0.02),
+        "r2": stream(1102, days, 0.0015, 0.005),
+    }
+    five = [(0.3, 0.0, 0.003), (-0.5, 0.5, 0.01), (0.8, 0.2, 0.002), (1.2, -0.3, 0.01)]
+    five.append((1.0, 0.5, 0.02))
+    for k, series in enumerate(factor_streams(7062, days, five)):
+        streams[f"b{k}"] = series
+    three = [(0.3, 0.0, 0.003), (0.0, 1.0, 0.01), (1.2, -0.3, 0.01)]
+    for k, series in enumerate(factor_streams(8042, days, three)):
+        streams[f"t{k}"] = series
+
+    def limited(limits: dict[str, tuple[float, float]]) -> list[dict[str, object]]:
+        return [{"id": i, "profile": i, "weight_limit": list(b)} for i, b in limits.items()]
+
+    branches: dict[str, tuple[list[dict[str, object]], dict[str, object]]] = {
+        # sum(lo) is the double 1 - 1e-12: the one-point shortcut (iterations 0)
+        "point_lo": (limited({"p": (0.5, 1.0), "q": (0.499999999999, 1.0)}), {}),
+        # sum(lo) = 1 + 1e-13, within check_feasible's tolerance: finish_weights takes the excess
+        "point_lo_over": (limited({"p": (0.5, 1.0), "q": (0.5000000000001, 1.0)}), {}),
+        # sum(hi) = 1 - 1e-13: finish_weights adds the shortfall
+        "point_hi_under": (limited({"p": (0.0, 0.5), "q": (0.0, 0.4999999999999)}), {}),
+        # sum(hi) is the double 1 + 1e-12: still the shortcut
+        "point_hi_over": (limited({"p": (0.0, 0.5), "q": (0.0, 0.500000000001)}), {}),
+        # a mean of exactly 0 among losers: "no sleeve has a positive mean return"
+        "zero_mean": (atomic(["zero", "loss1", "loss2"]), {}),
+        # a positive mean, but the best feasible mean is exactly 0 ("at best 0")
+        "zero_best": (limited({"gain": (0.0, 0.5), "mirror": (0.5, 1.0)}), {}),
+        # the loser listed first: the start fills the budget by decreasing mean
+        "loser_first": (atomic(["loss1", "gain"]), {}),
+        # a vertex optimum where the winner has the largest |mean|
+        "vertex_big": (atomic(["big_loser", "big_winner"]), {}),
+        # a vertex optimum of a tiny winner against a big loser (|y| ~ 6,500)
+        "vertex_tiny": (atomic(["tiny_winner", "tiny_loser"]), {}),
+        # steps blocked at an upper bound and at the positive lower bound 0.05
+        "blocked": (atomic([f"b{k}" for k in range(5)]), {"min_weight": 0.05, "max_weight": 0.5}),
+        # a tie in the ratio test: an upper and a lower bound block at the same step
+        "tie": (atomic(["t0", "t1", "t2"]), {}),
+        # a near-cash sleeve (volatility 1e-6): tiny portfolio variance, not zero variance
+        "near_cash": (atomic(["cash", "c1", "c2"]), {}),
+        # clipped optimum summing to slightly above 1: a negative finish_weights residual
+        "residual": (atomic(["r1", "r2"]), {}),
+    }
+    manifest: dict[str, object] = {
+        "meta_ms_edges": {
+            "sleeves": [{"id": b, "meta_profile": f"meta_ms_{b}"} for b in branches],
+            "meta_allocation": {"risk_profiles": [risk], "method": "equal_weight"},
+        }
+    }
+    for name, (sleeves, settings) in branches.items():
+        body: dict[str, object] = {"sleeves": sleeves}
+        if settings:
+            body["meta_allocation"] = settings
+        manifest[f"meta_ms_{name}"] = body
+    return Workspace(
+        "max_sharpe_edges",
+        manifest,
+        [
+            sleeve_of(
+                f"{name}_20260101-000000",
+                name,
+                {risk: series},
+                [(f"NYSE:{name.upper()}", 1.0)],
+                windows=1,
+            )
+            for name, series in streams.items()
+        ],
+        case(
+            "max_sharpe in 13 nested branches under an equal-weight root, one rule each: bounds "
+            "that leave one feasible point give it with iterations 0 (sum of lower bounds "
+            "1 - 1e-12 and 1 + 1e-13, of upper bounds 1 - 1e-13 and 1 + 1e-12; finish_weights "
+            "takes the excess and adds the shortfall of the 1e-13 ones); the no-solution "
+            "messages, each an equal-weight fallback (a mean of exactly 0 among losers: no "
+            "positive mean; best feasible mean exactly 0: 'at best 0'); the max-mean start "
+            "filled by decreasing mean (a loser listed first); vertex optima (all weight in one "
+            "sleeve, also a tiny winner against a big loser); steps blocked at an upper bound and "
+            "at the lower bound 0.05 (five sleeves in [0.05, 0.5], 11 iterations); a tie in the "
+            "ratio test, broken towards the lower bound; a near-cash sleeve (volatility 1e-6) "
+            "that is not zero variance; an optimum whose clipped weights sum above 1.",
+            "meta_ms_edges",
+            [risk],
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
         scale_case(),
         stream_edges_case(),
         *fallback_cases(),
+        max_sharpe_edges_case(),
         tz_case(),
         index_kinds_case(),
         clean_case(),
