@@ -136,7 +136,8 @@ def compute_meta(
     risks = tuple(risk_profiles) if risk_profiles else profile.allocation.risk_profiles
     reader = InputReader(settings)
     outcomes: dict[str, MetaOutcome] = {}
-    cacheable = use_cache and inspect.unwrap(allocator) is allocate
+    # unwrapped on both sides: ``allocate`` itself may be wrapped (a profiler, mutmut's trampoline)
+    cacheable = use_cache and inspect.unwrap(allocator) is inspect.unwrap(allocate)
     hits: list[str] = []
     pending: dict[str, MetaReturns] = {}
     for risk in risks:

@@ -286,3 +286,37 @@ def test_store_and_load_round_trip_the_frame_exactly(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(found.frame, frame, check_exact=True, check_freq=True)
     assert found.calendars == calendars and found.alignment == "intersect"
     assert cache.load_matrix(lakehouse, "j" * 64) is None
+
+
+def test_a_wrapped_package_allocator_still_uses_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``allocate`` itself may be wrapped (a profiler, mutmut's trampoline, both declaring
+    ``__wrapped__``): still the package's allocator, so the cache applies; another allocator
+    that merely wraps something else does not get it."""
+    import functools
+
+    from tradingview_scraper import pipeline
+    from tradingview_scraper.allocation import allocate
+
+    @functools.wraps(allocate)
+    def profiled(*args: Any, **kwargs: Any) -> Any:
+        return allocate(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "allocate", profiled)
+    ws, case = workspace(tmp_path)
+    run(ws, case, "first")
+    assert len(run(ws, case, "second").computation.cache_hits) == 4  # 2 risks x 2 nodes
+
+    def other(*args: Any, **kwargs: Any) -> Any:
+        return allocate(*args, **kwargs)
+
+    result = run_meta_pipeline(
+        Settings.for_workspace(ws),
+        case.meta_profile,
+        list(case.risk_profiles),
+        run_id="third",
+        environ={"SOURCE_DATE_EPOCH": GOLDEN_EPOCH},
+        allocator=other,
+    )
+    assert result.computation.cache_hits == ()
