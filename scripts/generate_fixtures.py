@@ -2294,6 +2294,355 @@ def max_sharpe_edges_case() -> Workspace:
     )
 
 
+def erc_singular_fallback_case() -> Workspace:
+    """Nested ERC branches on 2-row sample covariances of two sleeves moving in opposite
+    directions (correlation exactly -1, rank 1), each ending ``allocation/erc.py``'s Newton loop
+    by a different rule (the proposals of the survivor review). The correlation matrix has a
+    positive null vector, so Spinu's objective is unbounded below: the full Newton steps double z
+    along it until the barrier rounds away and Cholesky fails. Every branch raises
+    OptimizationError and falls back to equal weight; the root is equal weight, so what the
+    goldens pin is each branch's ``fallback`` text (iterations and error of the failed solve).
+
+    Only data whose failed solve prints the same text under the main environment, the dependency
+    floors and Python 3.13 are kept: the reviewer's 3-sleeve branches printed other errors there.
+    """
+    days = tradfi_days("2025-10-01", 2)
+    risk = "erc"
+    # sleeve -> its 2 returns; in every branch the sum of correlations is exactly 0 (z starts at 1)
+    branches = {
+        # np.linalg.solve takes over when Cholesky fails, and the loop ends when the line search
+        # finds no step: 29 iterations, error 5.63
+        "no_step": {"step_a": [-0.011, 0.014], "step_b": [0.002, 0.001]},
+        # Cholesky and solve both fail, so a NaN decrement ends the loop; cov @ w is exactly 0
+        # and the error is 0/0 under errstate: 27 iterations, error nan
+        "nan_error": {"nan_a": [-0.004, -0.013], "nan_b": [0.004, 0.007]},
+        # solve on the indefinite Hessian gives a negative finite decrement, which ends the
+        # loop: 27 iterations, error 1.24
+        "negative_decrement": {"neg_a": [-0.01, 0.004], "neg_b": [0.008, 0.007]},
+    }
+    settings = {"risk_profiles": [risk], "method": "erc", "min_observations": 2}
+    manifest: dict[str, object] = {
+        "meta_erc_singular": {
+            "sleeves": [{"id": b, "meta_profile": f"meta_erc_{b}"} for b in branches],
+            "meta_allocation": {**settings, "method": "equal_weight"},
+        }
+    }
+    sleeves = []
+    for name, columns in branches.items():
+        manifest[f"meta_erc_{name}"] = {
+            "sleeves": atomic(list(columns)),
+            "meta_allocation": settings,
+        }
+        for sleeve, values in columns.items():
+            sleeves.append(
+                sleeve_of(
+                    f"{sleeve}_20260101-000000",
+                    sleeve,
+                    {risk: pd.Series(values, index=days)},
+                    [(f"NYSE:{sleeve.upper()}", 1.0)],
+                    windows=1,
+                )
+            )
+    return Workspace(
+        "erc_singular_fallback",
+        manifest,
+        sleeves,
+        case(
+            "erc in 3 nested branches under an equal-weight root, each two sleeves with 2 rows "
+            "(min_observations 2) moving in opposite directions: the sample covariance is "
+            "singular, the sum of correlations exactly 0 (z starts at 1), Newton diverges along "
+            "the null vector, and each branch falls back to equal weight with the failed solve's "
+            "iterations and error in its fallback text. One stopping rule each: the line search "
+            "finds no step after np.linalg.solve replaced a failed Cholesky (29 iterations, "
+            "error 5.63); a Hessian both Cholesky and solve reject, a NaN decrement, with a 0/0 "
+            "error under errstate (27 iterations, error nan); a negative decrement from solve "
+            "on the indefinite Hessian (27 iterations, error 1.24).",
+            "meta_erc_singular",
+            [risk],
+        ),
+    )
+
+
+def erc_collinear_case() -> Workspace:
+    """ERC over 4 strongly correlated sleeves of both signs (two factors, correlations from
+    -0.998 to 0.780, cond(R) 1.4e3), where the rules of ``allocation/erc.py``'s quadratic phase
+    decide (the proposals of the survivor review, on a seed searched for them): at iteration 8
+    the error is still 8.6e-08, above POLISH_FROM, but the Newton decrement (1.8e-15) is below
+    1e-12, so the full step is taken without the Armijo test (with the test, rounding noise in f
+    rejects it and the solve stalls into OptimizationError); iteration 9 starts at 7.6e-14, so it
+    is the polish step, and it ends the loop although the error after it, 5.3e-14, stays above
+    the 1e-14 target; every step is a whole Newton step (t = 1). The reviewer's 12-sleeve
+    proposal moved the first rule only in the 10th decimal, within the goldens' tolerance.
+    """
+    days = tradfi_days("2025-10-01", 60)
+    risk = "erc"
+    loadings = [(-0.7, 0.4, 0.0005), (0.2, -0.2, 0.002), (1.4, -0.7, 0.0005), (0.7, 1.0, 0.001)]
+    names = [f"f{k}" for k in range(1, len(loadings) + 1)]
+    sleeves = [
+        sleeve_of(
+            f"{name}_20260101-000000",
+            name,
+            {risk: series},
+            [(f"NYSE:{name.upper()}", 1.0)],
+            windows=1,
+        )
+        for name, series in zip(names, factor_streams(8335, days, loadings), strict=True)
+    ]
+    return Workspace(
+        "erc_collinear",
+        {
+            "meta_erc_collinear": {
+                "sleeves": atomic(names),
+                "meta_allocation": {"risk_profiles": [risk]},
+            }
+        },
+        sleeves,
+        case(
+            "erc over 4 sleeves driven by two factors with loadings of both signs "
+            "(correlations -0.998 to 0.780): 9 iterations, each a whole Newton step; at "
+            "iteration 8 the decrement is below 1e-12 while the error (8.6e-08) is still above "
+            "1e-8, and the full step is taken without a line search; the polish step (from "
+            "7.6e-14) ends the loop although the error after it (5.3e-14) stays above 1e-14.",
+            "meta_erc_collinear",
+            [risk],
+        ),
+    )
+
+
+def erc_near_hedge_case() -> Workspace:
+    """Nested ERC branches where one sleeve almost offsets the other two (40 rows, sum of
+    correlations below 1, so z starts at 1, not 1/sqrt(sum)). One converges in 13 whole Newton
+    steps (t = 1); the other stalls after 14 whole steps: the Armijo test keeps accepting steps
+    whose decrease rounding cannot resolve (f(trial) == f0, 81 times) until MAX_ITERATIONS, and
+    the branch falls back to equal weight (the error, 2.29e-08, misses ACCEPT_ERROR). The root is
+    equal weight.
+
+    Near-hedges are where the last bits of BLAS move an iteration count: the seeds are the
+    reviewer's family (base streams, minus a combination, plus noise) chosen so that both solves
+    run bit for bit the same under the main environment, the dependency floors and Python 3.13
+    (the reviewer's seeds 54 and 53 took 15 iterations and printed 8.32e-08 under 3.13).
+    """
+    days = tradfi_days("2025-10-01", 40)
+    risk = "erc"
+
+    def hedged(seed: int, coefficients: list[float], noise: float) -> dict[str, pd.Series]:
+        base = [
+            stream(8000 + 10 * seed + j, days, 0.0005, 0.01) for j, _ in enumerate(coefficients)
+        ]
+        hedge = -sum(c * s for c, s in zip(coefficients, base, strict=True))
+        hedge = (hedge + stream(9000 + seed, days, 0.0, noise)).round(10)
+        names = [f"h{seed}{chr(97 + j)}" for j in range(len(base))]
+        return {**dict(zip(names, base, strict=True)), f"h{seed}x": hedge}
+
+    branches = {
+        "converges": hedged(110, [0.5, 1.0], 1e-5),
+        "stalls": hedged(211, [0.5, 1.5], 3e-6),
+    }
+    manifest: dict[str, object] = {
+        "meta_erc_hedge": {
+            "sleeves": [{"id": b, "meta_profile": f"meta_erc_{b}"} for b in branches],
+            "meta_allocation": {"risk_profiles": [risk], "method": "equal_weight"},
+        }
+    }
+    sleeves = []
+    for name, streams in branches.items():
+        manifest[f"meta_erc_{name}"] = {
+            "sleeves": atomic(list(streams)),
+            "meta_allocation": {"risk_profiles": [risk], "method": "erc"},
+        }
+        sleeves += [
+            sleeve_of(
+                f"{sleeve}_20260101-000000",
+                sleeve,
+                {risk: series},
+                [(f"NYSE:{sleeve.upper()}", 1.0)],
+                windows=1,
+            )
+            for sleeve, series in streams.items()
+        ]
+    return Workspace(
+        "erc_near_hedge",
+        manifest,
+        sleeves,
+        case(
+            "erc in 2 nested branches under an equal-weight root, each two sleeves and a third "
+            "that nearly hedges them (sum of correlations below 1, so z starts at 1): one "
+            "converges in 13 whole Newton steps; the other stalls (steps whose "
+            "decrease is below rounding pass the Armijo test with equality) until the "
+            "100-iteration limit, and the branch falls back to equal weight naming 100 "
+            "iterations and the error 2.29e-08.",
+            "meta_erc_hedge",
+            [risk],
+        ),
+    )
+
+
+def _stats_sleeve(name: str, series: pd.Series, risk: str = "hrp") -> Sleeve:
+    """One sleeve ``name`` with one stream and one window (a short ledger)."""
+    return sleeve_of(
+        f"{name}_20260101-000000", name, {risk: series}, [(f"NYSE:{name.upper()}", 1.0)], windows=1
+    )
+
+
+def stats_failures() -> list[Workspace]:
+    """Failure cases at the rules of ``allocation/_stats.py`` (the proposals of its survivor
+    review): which sleeves the zero-variance check names and how, its tolerance, a covariance
+    that overflows, and the scale of the means max_sharpe reports."""
+    days = tradfi_days("2025-10-01", 30)
+
+    def flat(value: float, index: pd.DatetimeIndex = days) -> pd.Series:
+        return pd.Series(value, index=index, dtype=float)
+
+    def blip(value: float, row: int, other: float) -> pd.Series:
+        series = flat(value)
+        series.iloc[row] = other
+        return series
+
+    # a stream whose largest gain exceeds its largest loss: high + low > 0 for it
+    skewed = stream(7312, days, 0.0005, 0.01)
+    assert skewed.max() + skewed.min() > 1e-6 * skewed.abs().max()
+    # compound alignment: a's +100% days where b has no return fold into one common date
+    span = crypto_days("2024-01-01", 566)
+    doubling = stream(7331, span, 0.0005, 0.01)
+    doubling.iloc[25:565] = 1.0  # 540 days of +100%: 2**540 ~ 4e162, its square overflows
+    sparse = stream(7332, span[[*range(25), 565]], 0.0004, 0.01)
+    long_days = tradfi_days("2025-10-01", 40)
+    gain, loss = stream(7341, long_days, 0.002, 0.01), losing(7351, long_days)
+    assert 0.1 * gain.mean() + 0.9 * loss.mean() < 0 < gain.mean()
+    cases: list[tuple[str, dict[str, object], list[Sleeve], str, tuple[str, str]]] = [
+        (
+            "fail_zero_variance_several",
+            {"meta_fail": {"sleeves": atomic(["a", "b", "c", "z"])}},
+            [
+                _stats_sleeve("a", stream(7301, days, 0.0005, 0.01)),
+                _stats_sleeve("b", flat(0.001)),
+                _stats_sleeve("c", flat(-0.001)),
+                _stats_sleeve("z", flat(0.0)),
+            ],
+            "Three constant streams under HRP, one positive (0.001), one negative (-0.001) and one "
+            "exactly 0.0 (scale 0): check_variance names all three, each quoted, in manifest "
+            "order, with the row count, in the plural message.",
+            ("ReturnsDataError", r"sleeves 'b', 'c', 'z' have zero variance over 30 rows"),
+        ),
+        (
+            "fail_zero_variance_skewed",
+            {"meta_fail": {"sleeves": atomic(["a", "b"])}},
+            [_stats_sleeve("a", skewed), _stats_sleeve("b", flat(0.001))],
+            "A constant stream (0.001) next to one whose largest gain exceeds its largest loss: "
+            "the range screen is high - low, not high + low.",
+            ("ReturnsDataError", r"sleeve 'b' has zero variance over 30 rows"),
+        ),
+        (
+            "fail_zero_variance_boundary",
+            {"meta_fail": {"sleeves": atomic(["a", "p", "q"])}},
+            [
+                _stats_sleeve("a", stream(7321, days, 0.0005, 0.01)),
+                # one day off a constant by a few ulps: sample std (ddof 1) just above
+                # ZERO_VARIANCE_RTOL times the scale (kept; with ddof 0 it is below)
+                _stats_sleeve("p", blip(0.001, 3, 0.0010000000000000048)),
+                # at or just below it (refused; with ddof 2 it is above)
+                _stats_sleeve("q", blip(0.0012, 3, 0.0012000000000000064)),
+            ],
+            "Two near-constant streams at the zero-variance tolerance (std <= 1e-15 x max|r|, "
+            "ddof 1): p just above it is kept, q at it is refused.",
+            ("ReturnsDataError", r"sleeve 'q' has zero variance over 30 rows"),
+        ),
+        (
+            "fail_covariance_overflow",
+            {"meta_fail": {"sleeves": atomic(["a", "b"]), "calendar": {"alignment": "compound"}}},
+            [_stats_sleeve("a", doubling), _stats_sleeve("b", sparse)],
+            "compound alignment folds 540 days of +100% of a into one of the 26 common dates "
+            "(a return near 2**540): the covariance of a overflows, b's stays finite, and the "
+            "error names a only.",
+            ("ReturnsDataError", r"covariance of sleeve\(s\) 'a' is not finite"),
+        ),
+        (
+            "fail_max_sharpe_bounds",
+            {
+                "meta_fail": {
+                    "sleeves": [
+                        {"id": "gain", "profile": "gain", "weight_limit": [0.0, 0.1]},
+                        {"id": "loss", "profile": "loss", "weight_limit": [0.9, 1.0]},
+                    ],
+                    "meta_allocation": {"method": "max_sharpe"},
+                }
+            },
+            [_stats_sleeve("gain", gain), _stats_sleeve("loss", loss)],
+            "max_sharpe at the root: one sleeve gains, but the bounds force 90% into a losing "
+            "one; the message's best feasible mean is in daily units (the column means: sums "
+            "over the rows divided by the row count).",
+            ("OptimizationError", r"no weights within the bounds have a positive mean"),
+        ),
+    ]
+    return [
+        Workspace(name, manifest, sleeves, case(description, "meta_fail", ["hrp"], error=error))
+        for name, manifest, sleeves, description, error in cases
+    ]
+
+
+def covariance_edges_case() -> Workspace:
+    """Nested branches under an equal-weight root, each at a rule of ``allocation/_stats.py``
+    that only exact inputs reach (the proposals of its survivor review): the correlation of an
+    exactly zero-variance sleeve listed first (equal weight skips the variance check), and
+    Ledoit-Wolf with a shrinkage denominator of exactly 0, a numerator of exactly 0, and over one
+    sleeve. The Ledoit-Wolf branches use powers of two, so their arithmetic is exact.
+    """
+    days = tradfi_days("2025-09-01", 32)
+    i = np.arange(len(days))
+    daily = np.where(i % 2 == 0, 1.0, -1.0)  # + - + - ...
+    twice = np.where((i // 2) % 2 == 0, 1.0, -1.0)  # + + - - ..., orthogonal to daily
+
+    def series(values: np.ndarray) -> pd.Series:
+        return pd.Series(values, index=days)
+
+    za, zb = stream(7367, days, 0.0003, 0.01), stream(7368, days, 0.0004, 0.01)
+    assert np.corrcoef(za, zb)[0, 1] > 0.3  # a and b merge first, zero joins at sqrt(1/2)
+    streams = {
+        "zero": series(np.zeros(len(days))),
+        "za": za,
+        "zb": zb,
+        "oa": series(0.0078125 * daily),
+        "ob": series(0.0078125 * twice),
+        "pa": series(0.0078125 * daily),
+        "pb": series(0.015625 * daily),
+        "single": stream(7371, days, 0.0005, 0.01),
+    }
+    lw = {"covariance": "ledoit_wolf"}
+    branches: dict[str, tuple[list[str], dict[str, object]]] = {
+        # correlation 0 against the zero sleeve (its row, read for pairs i < j), others clipped
+        "zero": (["zero", "za", "zb"], {"method": "equal_weight"}),
+        # uncorrelated, equal variances: E = mu I exactly, delta == 0.0, shrinkage 0
+        "orth": (["oa", "ob"], lw),
+        # parallel (correlation 1): beta == 0.0 while delta > 0, shrinkage 0, weights 0.8 / 0.2
+        "par": (["pa", "pb"], lw),
+        # one sleeve: its ddof-0 variance
+        "solo": (["single"], lw),
+    }
+    manifest: dict[str, object] = {
+        "meta_cov_edges": {
+            "sleeves": [{"id": b, "meta_profile": f"meta_cov_{b}"} for b in branches],
+            "meta_allocation": {"method": "equal_weight"},
+        }
+    }
+    for name, (ids, settings) in branches.items():
+        manifest[f"meta_cov_{name}"] = {"sleeves": atomic(ids), "meta_allocation": settings}
+    return Workspace(
+        "covariance_edges",
+        manifest,
+        [_stats_sleeve(name, values) for name, values in streams.items()],
+        case(
+            "Four nested branches under an equal-weight root, one rule of allocation/_stats.py "
+            "each: an exactly zero-variance sleeve listed first under equal weight (correlation "
+            "0 against it, the others' correlation clipped to [-1, 1]: its distances are "
+            "sqrt(1/2)); Ledoit-Wolf of two uncorrelated sleeves of equal variance (delta "
+            "exactly 0: shrinkage 0, not 0 / 0), of two parallel ones (beta exactly 0: "
+            "shrinkage 0, weights 0.8 / 0.2) and of one sleeve (its ddof-0 variance).",
+            "meta_cov_edges",
+            ["hrp"],
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
@@ -2301,6 +2650,9 @@ def boundary_cases() -> list[Workspace]:
         stream_edges_case(),
         *fallback_cases(),
         max_sharpe_edges_case(),
+        erc_singular_fallback_case(),
+        erc_collinear_case(),
+        erc_near_hedge_case(),
         tz_case(),
         index_kinds_case(),
         clean_case(),
@@ -2313,6 +2665,8 @@ def boundary_cases() -> list[Workspace]:
         min_variance_fallback_case(),
         holidays_case(),
         *boundary_failures(),
+        covariance_edges_case(),
+        *stats_failures(),
     ]
 
 
