@@ -2643,6 +2643,111 @@ def covariance_edges_case() -> Workspace:
     )
 
 
+def bounds_projection_case() -> Workspace:
+    """Nested branches under an equal-weight root, each at a rule of ``allocation/bounds.py`` or
+    of ``allocate``'s one-sleeve path (the proposals of their survivor reviews): projections with
+    several lower bounds binding, with all but one sleeve on the lower bound, with the first
+    sleeve capped, with a fixed sleeve below its raw weight and with a tight binary search; bound
+    sums exactly at check_feasible's tolerance; one sleeve under max_sharpe (a positive and a
+    negative mean) and under hrp.
+    """
+    days = tradfi_days("2025-10-01", 40)
+    risk = "hrp"
+    ivol = {"method": "inverse_volatility"}
+    branches: dict[str, tuple[list[dict[str, object]], dict[str, object]]] = {}
+    streams: dict[str, pd.Series] = {}
+
+    def add(
+        name: str,
+        seed: int,
+        sigmas: list[float],
+        settings: dict[str, object],
+        mu: float = 0.0005,
+        limits: dict[int, tuple[float, float]] | None = None,
+    ) -> None:
+        sleeves: list[dict[str, object]] = []
+        for k, sigma in enumerate(sigmas):
+            sid = f"{name}{k}"
+            streams[sid] = stream(seed + k, days, mu, sigma)
+            sleeve: dict[str, object] = {"id": sid, "profile": sid}
+            if limits and k in limits:
+                sleeve["weight_limit"] = list(limits[k])
+            sleeves.append(sleeve)
+        branches[name] = (sleeves, settings)
+
+    # four sleeves on the lower bound 0.1, the first on the upper bound 0.4
+    add(
+        "lows",
+        9701,
+        [0.002, 0.005, 0.01, 0.03, 0.04, 0.05],
+        {**ivol, "min_weight": 0.1, "max_weight": 0.4},
+    )
+    # all but the second sleeve (the dominant one, not first) on the lower bound 0.1
+    add("one_free", 9711, [0.02, 0.002, 0.03, 0.04, 0.05], {**ivol, "min_weight": 0.1})
+    # two sleeves, the first capped at 0.6
+    add("capped", 9721, [0.005, 0.02], {**ivol, "max_weight": 0.6})
+    # equal weight with the first sleeve fixed at 0.2, below its raw 1/3
+    add("fixed", 9731, [0.01, 0.01, 0.01], {"method": "equal_weight"}, limits={0: (0.2, 0.2)})
+    # the binary search needs its last halving: one sleeve on 0.45, two free, three on 0.1
+    add(
+        "search",
+        9831,
+        [0.003, 0.015, 0.01, 0.05, 0.008, 0.03],
+        {**ivol, "min_weight": 0.1, "max_weight": 0.45},
+    )
+    # sum of lower bounds the double 1 + 1e-12, of upper bounds the double 1 - 1e-12
+    add(
+        "lo_tol",
+        9751,
+        [0.01, 0.01],
+        {"method": "equal_weight"},
+        limits={0: (0.5, 1.0), 1: (0.500000000001, 1.0)},
+    )
+    add(
+        "hi_tol",
+        9753,
+        [0.01, 0.01],
+        {"method": "equal_weight"},
+        limits={0: (0.0, 0.5), 1: (0.0, 0.499999999999)},
+    )
+    # one sleeve: max_sharpe with a positive mean, max_sharpe and hrp with a negative mean
+    add("solo_ms", 9761, [0.01], {"method": "max_sharpe"}, mu=0.004)
+    add("solo_ms_loss", 9771, [0.01], {"method": "max_sharpe"}, mu=-0.004)
+    add("solo_hrp_loss", 9781, [0.01], {"method": "hrp"}, mu=-0.004)
+    for name in ("solo_ms", "solo_ms_loss", "solo_hrp_loss"):
+        mean = float(streams[f"{name}0"].mean())
+        assert (mean > 0) == (name == "solo_ms"), (name, mean)
+    manifest: dict[str, object] = {
+        "meta_bounds": {
+            "sleeves": [{"id": b, "meta_profile": f"meta_bounds_{b}"} for b in branches],
+            "meta_allocation": {"method": "equal_weight"},
+        }
+    }
+    for name, (sleeves, settings) in branches.items():
+        manifest[f"meta_bounds_{name}"] = {"sleeves": sleeves, "meta_allocation": settings}
+    return Workspace(
+        "bounds_projection",
+        manifest,
+        [_stats_sleeve(name, series, risk) for name, series in streams.items()],
+        case(
+            "Ten nested branches under an equal-weight root, one rule of allocation/bounds.py or "
+            "of allocate's one-sleeve path each: inverse-volatility projections with four "
+            "sleeves on the lower bound 0.1 and one on the upper 0.4 (a nonzero clip residual), "
+            "with all but the dominant second sleeve on the lower bound 0.1, with the first of "
+            "two sleeves capped at 0.6, and with a binary search over the breakpoints that needs "
+            "its last halving (bounds [0.1, 0.45]); equal weight with the first sleeve fixed at "
+            "weight_limit [0.2, 0.2], below its raw 1/3 (the others share 0.8); bound sums "
+            "exactly at check_feasible's tolerance (lower bounds 0.5 and 0.500000000001, upper "
+            "bounds 0.5 and 0.499999999999: both feasible, weights on the bounds); one sleeve "
+            "under max_sharpe with a positive mean (weight 1), under max_sharpe with a negative "
+            "mean (no positive mean: the equal-weight fallback note) and under hrp with a "
+            "negative mean (weight 1, no mean check).",
+            "meta_bounds",
+            [risk],
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
@@ -2667,6 +2772,7 @@ def boundary_cases() -> list[Workspace]:
         *boundary_failures(),
         covariance_edges_case(),
         *stats_failures(),
+        bounds_projection_case(),
     ]
 
 
