@@ -1003,6 +1003,13 @@ def sleeve_of(
     return Sleeve(run_id, profile, created_at, streams, {r: assets for r in streams}, **kwargs)  # type: ignore[arg-type]
 
 
+def one_window_sleeve(name: str, series: pd.Series, risk: str = "hrp") -> Sleeve:
+    """One sleeve ``name`` with one stream and one window (a short ledger)."""
+    return sleeve_of(
+        f"{name}_20260101-000000", name, {risk: series}, [(f"NYSE:{name.upper()}", 1.0)], windows=1
+    )
+
+
 def atomic(ids: list[str], **extra: object) -> list[dict[str, object]]:
     return [{"id": i, "profile": i, **extra} for i in ids]
 
@@ -2266,16 +2273,7 @@ def max_sharpe_edges_case() -> Workspace:
     return Workspace(
         "max_sharpe_edges",
         manifest,
-        [
-            sleeve_of(
-                f"{name}_20260101-000000",
-                name,
-                {risk: series},
-                [(f"NYSE:{name.upper()}", 1.0)],
-                windows=1,
-            )
-            for name, series in streams.items()
-        ],
+        [one_window_sleeve(name, series, risk) for name, series in streams.items()],
         case(
             "max_sharpe in 13 nested branches under an equal-weight root, one rule each: bounds "
             "that leave one feasible point give it with iterations 0 (sum of lower bounds "
@@ -2334,15 +2332,7 @@ def erc_singular_fallback_case() -> Workspace:
             "meta_allocation": settings,
         }
         for sleeve, values in columns.items():
-            sleeves.append(
-                sleeve_of(
-                    f"{sleeve}_20260101-000000",
-                    sleeve,
-                    {risk: pd.Series(values, index=days)},
-                    [(f"NYSE:{sleeve.upper()}", 1.0)],
-                    windows=1,
-                )
-            )
+            sleeves.append(one_window_sleeve(sleeve, pd.Series(values, index=days), risk))
     return Workspace(
         "erc_singular_fallback",
         manifest,
@@ -2379,13 +2369,7 @@ def erc_collinear_case() -> Workspace:
     loadings = [(-0.7, 0.4, 0.0005), (0.2, -0.2, 0.002), (1.4, -0.7, 0.0005), (0.7, 1.0, 0.001)]
     names = [f"f{k}" for k in range(1, len(loadings) + 1)]
     sleeves = [
-        sleeve_of(
-            f"{name}_20260101-000000",
-            name,
-            {risk: series},
-            [(f"NYSE:{name.upper()}", 1.0)],
-            windows=1,
-        )
+        one_window_sleeve(name, series, risk)
         for name, series in zip(names, factor_streams(8335, days, loadings), strict=True)
     ]
     return Workspace(
@@ -2450,16 +2434,7 @@ def erc_near_hedge_case() -> Workspace:
             "sleeves": atomic(list(streams)),
             "meta_allocation": {"risk_profiles": [risk], "method": "erc"},
         }
-        sleeves += [
-            sleeve_of(
-                f"{sleeve}_20260101-000000",
-                sleeve,
-                {risk: series},
-                [(f"NYSE:{sleeve.upper()}", 1.0)],
-                windows=1,
-            )
-            for sleeve, series in streams.items()
-        ]
+        sleeves += [one_window_sleeve(sleeve, series, risk) for sleeve, series in streams.items()]
     return Workspace(
         "erc_near_hedge",
         manifest,
@@ -2474,13 +2449,6 @@ def erc_near_hedge_case() -> Workspace:
             "meta_erc_hedge",
             [risk],
         ),
-    )
-
-
-def _stats_sleeve(name: str, series: pd.Series, risk: str = "hrp") -> Sleeve:
-    """One sleeve ``name`` with one stream and one window (a short ledger)."""
-    return sleeve_of(
-        f"{name}_20260101-000000", name, {risk: series}, [(f"NYSE:{name.upper()}", 1.0)], windows=1
     )
 
 
@@ -2514,10 +2482,10 @@ def stats_failures() -> list[Workspace]:
             "fail_zero_variance_several",
             {"meta_fail": {"sleeves": atomic(["a", "b", "c", "z"])}},
             [
-                _stats_sleeve("a", stream(7301, days, 0.0005, 0.01)),
-                _stats_sleeve("b", flat(0.001)),
-                _stats_sleeve("c", flat(-0.001)),
-                _stats_sleeve("z", flat(0.0)),
+                one_window_sleeve("a", stream(7301, days, 0.0005, 0.01)),
+                one_window_sleeve("b", flat(0.001)),
+                one_window_sleeve("c", flat(-0.001)),
+                one_window_sleeve("z", flat(0.0)),
             ],
             "Three constant streams under HRP, one positive (0.001), one negative (-0.001) and one "
             "exactly 0.0 (scale 0): check_variance names all three, each quoted, in manifest "
@@ -2527,7 +2495,7 @@ def stats_failures() -> list[Workspace]:
         (
             "fail_zero_variance_skewed",
             {"meta_fail": {"sleeves": atomic(["a", "b"])}},
-            [_stats_sleeve("a", skewed), _stats_sleeve("b", flat(0.001))],
+            [one_window_sleeve("a", skewed), one_window_sleeve("b", flat(0.001))],
             "A constant stream (0.001) next to one whose largest gain exceeds its largest loss: "
             "the range screen is high - low, not high + low.",
             ("ReturnsDataError", r"sleeve 'b' has zero variance over 30 rows"),
@@ -2536,12 +2504,12 @@ def stats_failures() -> list[Workspace]:
             "fail_zero_variance_boundary",
             {"meta_fail": {"sleeves": atomic(["a", "p", "q"])}},
             [
-                _stats_sleeve("a", stream(7321, days, 0.0005, 0.01)),
+                one_window_sleeve("a", stream(7321, days, 0.0005, 0.01)),
                 # one day off a constant by a few ulps: sample std (ddof 1) just above
                 # ZERO_VARIANCE_RTOL times the scale (kept; with ddof 0 it is below)
-                _stats_sleeve("p", blip(0.001, 3, 0.0010000000000000048)),
+                one_window_sleeve("p", blip(0.001, 3, 0.0010000000000000048)),
                 # at or just below it (refused; with ddof 2 it is above)
-                _stats_sleeve("q", blip(0.0012, 3, 0.0012000000000000064)),
+                one_window_sleeve("q", blip(0.0012, 3, 0.0012000000000000064)),
             ],
             "Two near-constant streams at the zero-variance tolerance (std <= 1e-15 x max|r|, "
             "ddof 1): p just above it is kept, q at it is refused.",
@@ -2550,7 +2518,7 @@ def stats_failures() -> list[Workspace]:
         (
             "fail_covariance_overflow",
             {"meta_fail": {"sleeves": atomic(["a", "b"]), "calendar": {"alignment": "compound"}}},
-            [_stats_sleeve("a", doubling), _stats_sleeve("b", sparse)],
+            [one_window_sleeve("a", doubling), one_window_sleeve("b", sparse)],
             "compound alignment folds 540 days of +100% of a into one of the 26 common dates "
             "(a return near 2**540): the covariance of a overflows, b's stays finite, and the "
             "error names a only.",
@@ -2567,7 +2535,7 @@ def stats_failures() -> list[Workspace]:
                     "meta_allocation": {"method": "max_sharpe"},
                 }
             },
-            [_stats_sleeve("gain", gain), _stats_sleeve("loss", loss)],
+            [one_window_sleeve("gain", gain), one_window_sleeve("loss", loss)],
             "max_sharpe at the root: one sleeve gains, but the bounds force 90% into a losing "
             "one; the message's best feasible mean is in daily units (the column means: sums "
             "over the rows divided by the row count).",
@@ -2629,7 +2597,7 @@ def covariance_edges_case() -> Workspace:
     return Workspace(
         "covariance_edges",
         manifest,
-        [_stats_sleeve(name, values) for name, values in streams.items()],
+        [one_window_sleeve(name, values) for name, values in streams.items()],
         case(
             "Four nested branches under an equal-weight root, one rule of allocation/_stats.py "
             "each: an exactly zero-variance sleeve listed first under equal weight (correlation "
@@ -2728,7 +2696,7 @@ def bounds_projection_case() -> Workspace:
     return Workspace(
         "bounds_projection",
         manifest,
-        [_stats_sleeve(name, series, risk) for name, series in streams.items()],
+        [one_window_sleeve(name, series, risk) for name, series in streams.items()],
         case(
             "Ten nested branches under an equal-weight root, one rule of allocation/bounds.py or "
             "of allocate's one-sleeve path each: inverse-volatility projections with four "
