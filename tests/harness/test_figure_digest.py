@@ -26,7 +26,6 @@ from tradingview_scraper.harness.figure_digest import (
     describe_figure,
     drawn_document,
     summary,
-    svg_facts,
 )
 from tradingview_scraper.harness.materialize import load_case
 from tradingview_scraper.meta import _figure_draw
@@ -349,16 +348,10 @@ def test_svg_facts_and_the_drawn_document() -> None:
         "height": "360pt",
         "dated": False,
         "text_elements": 0,
-        "repeatable": True,
     }
 
 
 @pytest.mark.real_figures
-def test_svg_facts_notice_ids_that_are_not_salted(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(_figure_draw.RC, "svg.hashsalt", None)  # type: ignore[index]
-    assert svg_facts(SPECS["dendrogram"])["repeatable"] is False
-
-
 def test_drawn_document_draws_afresh_not_through_render_svg(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -373,7 +366,7 @@ def test_drawn_document_draws_afresh_not_through_render_svg(
     monkeypatch.setattr(_figure_draw, "render_svg", counted)
     document = drawn_document({"hrp": dict(SPECS)})
     assert sorted(document["figures"]["hrp"]) == sorted(SPECS)
-    assert calls == ["dendrogram", "dendrogram"]  # only the two svg_facts renders
+    assert calls == ["dendrogram"]  # only the svg_facts render
     tree = ast.parse((REPO / "tests" / "golden" / "test_goldens.py").read_text(encoding="utf-8"))
     marks = [
         ast.unparse(node.value)

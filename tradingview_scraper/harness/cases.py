@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..errors import HarnessError, MetaPipelineError
@@ -209,12 +208,15 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _cache_entry(path: Path) -> dict[str, Any]:
-    """What one cache entry holds, without its key (which changes with the package version)."""
-    with np.load(path, allow_pickle=False) as archive:
-        meta = json.loads(archive["meta"].tobytes().decode("utf-8"))
-        rows = int(archive["index"].shape[0])
-    return {"columns": meta["columns"], "rows": rows, "alignment": meta["alignment"]}
+def _cache_entry(lakehouse: Path, entry: Path) -> dict[str, Any]:
+    """What one cache entry holds, read as the pipeline reads it (``cache.load_matrix``), without
+    its key (which changes with the package version); an entry the pipeline would refuse shows
+    as ``None``."""
+    matrix = cache.load_matrix(lakehouse, entry.stem)
+    if matrix is None:
+        return {"columns": None, "rows": None, "alignment": None}
+    frame = matrix.frame
+    return {"columns": list(frame.columns), "rows": len(frame), "alignment": matrix.alignment}
 
 
 def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -> dict[str, Any]:
@@ -224,10 +226,10 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
     (the run id is scrubbed): a cache that stores, keys or rebuilds a matrix differently is drift.
     """
     settings = run.computation.settings
-    folder = cache.cache_dir(settings.lakehouse_dir)
+    lakehouse = settings.lakehouse_dir
     stored = sorted(
-        (_cache_entry(p) for p in sorted(folder.glob("*.npz"))),
-        key=lambda e: (e["columns"], e["rows"], e["alignment"]),
+        (_cache_entry(lakehouse, p) for p in sorted(cache.cache_dir(lakehouse).glob("*.npz"))),
+        key=lambda e: json.dumps(e, sort_keys=True),
     )
     lines: list[str] = []
     again = run_meta_pipeline(
@@ -239,7 +241,8 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
         progress=lines.append,
         draw_figures=False,
     )
-    second = golden_outputs(dataclasses.replace(case, cached_rerun=False), again)
+    plain = dataclasses.replace(case, cached_rerun=False, draw_figures=False)
+    second = golden_outputs(plain, again)
     return {
         "stored_by_first_run": stored,
         "second_run": {
