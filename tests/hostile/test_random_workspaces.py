@@ -31,7 +31,7 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tradingview_scraper.io.audit import verify_chain
+from tradingview_scraper.harness.cases import chain_check
 from tradingview_scraper.meta.artifacts import artifact_names
 from tradingview_scraper.pipeline import MetaRun, run_meta_pipeline
 from tradingview_scraper.settings import Settings
@@ -318,7 +318,8 @@ def check_invariants(spec: Workspace, result: MetaRun) -> None:
         elif path.suffix == ".pkl":
             assert isinstance(pd.read_pickle(path), pd.DataFrame)  # our own output
     ledger = (result.run_dir / "audit.jsonl").read_text(encoding="utf-8").splitlines()
-    assert verify_chain(ledger) == len(ledger)
+    records = [json.loads(line) for line in ledger]
+    assert chain_check(records) == {"records": len(ledger), "verified": True}
     assert (result.run_dir / "reports" / "meta_portfolio_report.md").stat().st_size > 0
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from tradingview_scraper.contracts import LedgerAction
 from tradingview_scraper.errors import LedgerError, MissingArtifactError
-from tradingview_scraper.io.ledger import genesis_timestamp, read_ledger
+from tradingview_scraper.io.ledger import read_ledger
 
 DISPLAY = "data/artifacts/summaries/runs/r1/audit.jsonl"
 
@@ -55,7 +55,6 @@ def test_actions_genesis_and_ignored_records(tmp_path: Path) -> None:
     ledger = read_ledger(path, display=DISPLAY)
     assert ledger.path == DISPLAY
     assert ledger.genesis == GENESIS
-    assert genesis_timestamp(ledger) == "2026-01-05T12:00:00"
     assert ledger.actions == (
         LedgerAction(4, "backtest_optimize", "intent", 3, "hrp", "custom", {}),
         LedgerAction(
@@ -82,13 +81,11 @@ def test_nan_metrics_are_kept(tmp_path: Path) -> None:
 def test_no_genesis(tmp_path: Path) -> None:
     ledger = read_ledger(write(tmp_path, json.dumps(INTENT)), display=DISPLAY)
     assert ledger.genesis is None
-    assert genesis_timestamp(ledger) is None
 
 
 def test_genesis_without_ts(tmp_path: Path) -> None:
     ledger = read_ledger(write(tmp_path, json.dumps({"type": "genesis"})), display=DISPLAY)
     assert ledger.genesis == {"type": "genesis"}
-    assert genesis_timestamp(ledger) is None
 
 
 def test_crlf_line_endings(tmp_path: Path) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tradingview_scraper.contracts import SleeveWeights
 from tradingview_scraper.errors import ArtifactFormatError, MissingArtifactError
-from tradingview_scraper.io.weights import physical_symbol, read_sleeve_weights
+from tradingview_scraper.io.weights import load_weights_document, physical_symbol
 
 FLAT = "data/portfolio_flattened.json"
 V2 = "data/portfolio_optimized_v2.json"
@@ -30,6 +32,11 @@ def run_dir(tmp_path: Path, flat: Any = None, v2: Any = None) -> Path:
     return root
 
 
+def _sleeve_weights(run: Path, risk: str, *, display_root: Callable[[Path], str]) -> SleeveWeights:
+    """What the pipeline reads from one sleeve run (``io/reader.py``)."""
+    return load_weights_document(run, display_root=display_root).for_risk(risk)
+
+
 def doc(*assets: dict[str, Any], risk: str = "hrp") -> dict[str, Any]:
     return {"profiles": {risk: {"assets": list(assets)}, "min_variance": {"assets": []}}}
 
@@ -44,7 +51,7 @@ def test_flattened_is_preferred_and_signed(tmp_path: Path) -> None:
         {"Symbol": "BINANCE:BTCUSDT", "Net_Weight": 0.1},  # duplicates are summed
     )
     v2 = doc({"Symbol": "X:Y_trend_LONG", "Weight": 1.0})
-    weights = read_sleeve_weights(run_dir(tmp_path, flat, v2), "hrp", display_root=shown)
+    weights = _sleeve_weights(run_dir(tmp_path, flat, v2), "hrp", display_root=shown)
     assert weights.kind == "flattened"
     assert weights.source == f"runs/{FLAT}"
     assert list(weights.nets) == sorted(weights.nets)
@@ -65,7 +72,7 @@ def test_optimized_v2_fallback_parses_logic_atoms(tmp_path: Path) -> None:
         {"Symbol": "SPY_value_LONG", "Weight": 0.1},
         {"Symbol": "GLD_LONG", "Net_Weight": -0.15},  # no Weight: |Net_Weight|
     )
-    weights = read_sleeve_weights(run_dir(tmp_path, v2=v2), "hrp", display_root=shown)
+    weights = _sleeve_weights(run_dir(tmp_path, v2=v2), "hrp", display_root=shown)
     assert weights.kind == "optimized_v2"
     assert weights.source == f"runs/{V2}"
     assert list(weights.nets) == ["BINANCE:BTCUSDT", "FX_IDC:EURUSD", "GLD", "SPY"]
@@ -97,7 +104,7 @@ def test_physical_symbol(atom: str, expected: tuple[str, str] | None) -> None:
 
 
 def test_empty_asset_list_is_no_exposure(tmp_path: Path) -> None:
-    weights = read_sleeve_weights(run_dir(tmp_path, doc()), "min_variance", display_root=shown)
+    weights = _sleeve_weights(run_dir(tmp_path, doc()), "min_variance", display_root=shown)
     assert weights.nets == {}
 
 
@@ -106,7 +113,7 @@ def test_neither_file(tmp_path: Path) -> None:
         MissingArtifactError,
         match=f"^no sleeve weights: neither runs/{FLAT} nor runs/{V2} exists$",
     ):
-        read_sleeve_weights(run_dir(tmp_path), "hrp", display_root=shown)
+        _sleeve_weights(run_dir(tmp_path), "hrp", display_root=shown)
 
 
 def asset(**fields: Any) -> dict[str, Any]:
@@ -168,7 +175,7 @@ FLAT_ERRORS = [
 @pytest.mark.parametrize(("bad", "pattern"), FLAT_ERRORS)
 def test_flattened_format_errors(tmp_path: Path, bad: Any, pattern: str) -> None:
     with pytest.raises(ArtifactFormatError, match=f"^runs/{FLAT}: {pattern}"):
-        read_sleeve_weights(run_dir(tmp_path, flat=bad), "hrp", display_root=shown)
+        _sleeve_weights(run_dir(tmp_path, flat=bad), "hrp", display_root=shown)
 
 
 V2_ERRORS = [
@@ -189,10 +196,10 @@ V2_ERRORS = [
 @pytest.mark.parametrize(("bad", "pattern"), V2_ERRORS)
 def test_optimized_v2_format_errors(tmp_path: Path, bad: Any, pattern: str) -> None:
     with pytest.raises(ArtifactFormatError, match=f"^runs/{V2}: {pattern}"):
-        read_sleeve_weights(run_dir(tmp_path, v2=bad), "hrp", display_root=shown)
+        _sleeve_weights(run_dir(tmp_path, v2=bad), "hrp", display_root=shown)
 
 
 def test_broken_flattened_file_is_not_skipped_for_the_fallback(tmp_path: Path) -> None:
     good_v2 = doc({"Symbol": "A_x_LONG", "Weight": 1.0})
     with pytest.raises(ArtifactFormatError, match=f"^runs/{FLAT}: no weights for risk profile"):
-        read_sleeve_weights(run_dir(tmp_path, doc(risk="erc"), good_v2), "hrp", display_root=shown)
+        _sleeve_weights(run_dir(tmp_path, doc(risk="erc"), good_v2), "hrp", display_root=shown)

@@ -18,7 +18,7 @@ from ..clock import parse_timestamp
 from ..contracts import Ledger, LedgerAction
 from ..errors import LedgerError, MissingArtifactError
 
-__all__ = ["genesis_timestamp", "read_ledger"]
+__all__ = ["read_ledger"]
 
 
 class _BadLineError(Exception):
@@ -120,11 +120,3 @@ def read_ledger(path: Path, *, display: str) -> Ledger:
         except _BadLineError as exc:
             raise LedgerError(f"{display} line {number}: {exc}") from None
     return Ledger(path=display, genesis=genesis, actions=tuple(actions))
-
-
-def genesis_timestamp(ledger: Ledger) -> str | None:
-    """The genesis record's ``ts``, or None when there is no genesis or it carries none."""
-    if ledger.genesis is None:
-        return None
-    ts = ledger.genesis.get("ts")
-    return ts if isinstance(ts, str) else None

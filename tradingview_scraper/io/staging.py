@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import OverwriteRefusedError
 
-__all__ = ["staged_folder", "write_bytes", "write_text"]
+__all__ = ["staged_folder", "write_bytes"]
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -25,10 +25,6 @@ def write_bytes(path: Path, data: bytes) -> None:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-
-
-def write_text(path: Path, text: str) -> None:
-    write_bytes(path, text.encode("utf-8"))
 
 
 @contextmanager

@@ -22,7 +22,6 @@ __all__ = [
     "WeightsDocument",
     "load_weights_document",
     "physical_symbol",
-    "read_sleeve_weights",
 ]
 
 FLATTENED = "portfolio_flattened.json"
@@ -180,13 +179,3 @@ def load_weights_document(run_dir: Path, *, display_root: Callable[[Path], str])
         return WeightsDocument(display=display, kind=kind, document=document)
     shown = " nor ".join(display_root(path) for _, path in candidates)
     raise MissingArtifactError(f"no sleeve weights: neither {shown} exists")
-
-
-def read_sleeve_weights(
-    run_dir: Path, risk_profile: str, *, display_root: Callable[[Path], str]
-) -> SleeveWeights:
-    """The physical net weights of the run in ``run_dir`` for ``risk_profile``, sorted by symbol.
-
-    ``display_root`` maps a path to the workspace-relative text used in messages and ``source``.
-    """
-    return load_weights_document(run_dir, display_root=display_root).for_risk(risk_profile)
