@@ -6,10 +6,12 @@ Each case is materialized into a temporary workspace and run through the canonic
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +24,7 @@ from tradingview_scraper.cli import main
 from tradingview_scraper.harness.cases import cases, run_case
 from tradingview_scraper.harness.materialize import Case, csv_to_series, materialize
 from tradingview_scraper.meta.artifacts import artifact_names
+from tradingview_scraper.pipeline import MetaRun
 
 REPO = Path(__file__).resolve().parents[2]
 SUCCESS = {c.name: c for c in cases(REPO / "fixtures" / "workspaces", expect="success")}
@@ -37,8 +40,16 @@ def _tree_hash(root: Path) -> dict[str, str]:
     }
 
 
-def _run(name: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    return run_case(SUCCESS[name], tmp_path / name)
+@pytest.fixture(scope="module")
+def shared_runs(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], MetaRun]:
+    """Each success case runs once per test process; the tests here only read its outputs."""
+    root = tmp_path_factory.mktemp("e2e")
+
+    @functools.cache
+    def run(name: str) -> MetaRun:
+        return run_case(SUCCESS[name], root / name)
+
+    return run
 
 
 def _sleeve_csv(case: Case, run_id: str, risk: str) -> pd.Series:
@@ -51,9 +62,9 @@ def _sleeve_csv(case: Case, run_id: str, risk: str) -> pd.Series:
 
 
 @pytest.mark.parametrize("name", sorted(SUCCESS))
-def test_artifact_contract(name: str, tmp_path: Path) -> None:
+def test_artifact_contract(name: str, shared_runs: Callable[[str], MetaRun]) -> None:
     case = SUCCESS[name]
-    run = _run(name, tmp_path)
+    run = shared_runs(name)
     expected = {"audit.jsonl", "reports/meta_portfolio_report.md"}
     for risk in case.risk_profiles:
         for profile in run.computation.tree:
@@ -78,13 +89,16 @@ def test_artifact_contract(name: str, tmp_path: Path) -> None:
             assert doc["schema_version"] == 1
             assert text.endswith("}\n") and "NaN" not in text
             assert text == json.dumps(doc, sort_keys=True, indent=2) + "\n"
-            assert str(tmp_path) not in text  # paths are relative to the workspace
+            # paths are relative to the workspace
+            assert str(run.run_dir.parents[len(RUNS.parts)]) not in text
 
 
 @pytest.mark.parametrize("name", sorted(SUCCESS))
-def test_return_matrix_columns_and_weights(name: str, tmp_path: Path) -> None:
+def test_return_matrix_columns_and_weights(
+    name: str, shared_runs: Callable[[str], MetaRun]
+) -> None:
     case = SUCCESS[name]
-    run = _run(name, tmp_path)
+    run = shared_runs(name)
     for risk in case.risk_profiles:
         for profile in run.computation.tree:
             names = artifact_names(profile.name, risk)
@@ -107,9 +121,11 @@ def test_return_matrix_columns_and_weights(name: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("alignment", ["intersect", "compound"])
-def test_calendar_is_the_intersection_without_weekend_rows(alignment: str, tmp_path: Path) -> None:
+def test_calendar_is_the_intersection_without_weekend_rows(
+    alignment: str, shared_runs: Callable[[str], MetaRun]
+) -> None:
     case = SUCCESS[f"calendar_{alignment}"]
-    run = _run(case.name, tmp_path)
+    run = shared_runs(case.name)
     crypto = _sleeve_csv(case, "crypto_20260101-000000", "hrp")
     tradfi = _sleeve_csv(case, "tradfi_20260101-000000", "hrp")
     assert (crypto.index.day_of_week >= 5).any()  # the crypto sleeve does trade weekends
@@ -134,9 +150,9 @@ def test_calendar_is_the_intersection_without_weekend_rows(alignment: str, tmp_p
 # ------------------------------------------------------------------ 3. weight bounds
 
 
-def test_weights_respect_configured_bounds(tmp_path: Path) -> None:
+def test_weights_respect_configured_bounds(shared_runs: Callable[[str], MetaRun]) -> None:
     case = SUCCESS["bounds_binding"]
-    run = _run(case.name, tmp_path)
+    run = shared_runs(case.name)
     manifest = json.loads((case.folder / "configs" / "manifest.json").read_text())
     profile = manifest["profiles"]["meta_bounds"]
     lo, hi = profile["meta_allocation"]["min_weight"], profile["meta_allocation"]["max_weight"]
@@ -164,9 +180,11 @@ def _leaf_nets(case: Case, run_id: str, risk: str) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("risk", ["hrp", "erc"])
-def test_nested_meta_flattens_to_summed_physical_assets(risk: str, tmp_path: Path) -> None:
+def test_nested_meta_flattens_to_summed_physical_assets(
+    risk: str, shared_runs: Callable[[str], MetaRun]
+) -> None:
     case = SUCCESS["nested_depth2"]
-    run = _run(case.name, tmp_path)
+    run = shared_runs(case.name)
     data = run.run_dir / "data"
     root = {
         r["Symbol"]: r["Weight"]
@@ -209,9 +227,9 @@ def test_nested_meta_flattens_to_summed_physical_assets(risk: str, tmp_path: Pat
     assert np.allclose(top["branch"].to_numpy(), stream.reindex(top.index).to_numpy(), atol=1e-15)
 
 
-def test_shorts_and_fx_symbols(tmp_path: Path) -> None:
+def test_shorts_and_fx_symbols(shared_runs: Callable[[str], MetaRun]) -> None:
     case = SUCCESS["shorts_fx"]
-    run = _run(case.name, tmp_path)
+    run = shared_runs(case.name)
     flat = json.loads(
         (
             run.run_dir / "data" / "portfolio_optimized_meta_meta_signs_inverse_volatility.json"
@@ -236,8 +254,8 @@ def test_shorts_and_fx_symbols(tmp_path: Path) -> None:
     assert all("_" not in s.split(":", 1)[1] for s in rows)  # logic atoms collapsed
 
 
-def test_health_veto_is_recorded(tmp_path: Path) -> None:
-    run = _run("health_veto", tmp_path)
+def test_health_veto_is_recorded(shared_runs: Callable[[str], MetaRun]) -> None:
+    run = shared_runs("health_veto")
     manifest = json.loads((run.run_dir / "data" / "meta_manifest_meta_health_hrp.json").read_text())
     assert manifest["vetoed"] == [
         {"id": "flaky", "reason": "3/8 windows succeeded (0.375 < min_success_ratio 0.75)"}
@@ -250,9 +268,11 @@ def test_health_veto_is_recorded(tmp_path: Path) -> None:
     assert "flaky" in report and "0.375" in report
 
 
-def test_upstream_benchmark_is_the_inverse_variance_split(tmp_path: Path) -> None:
+def test_upstream_benchmark_is_the_inverse_variance_split(
+    shared_runs: Callable[[str], MetaRun],
+) -> None:
     case = SUCCESS["upstream_benchmark"]
-    run = _run(case.name, tmp_path)
+    run = shared_runs(case.name)
     long_all = _sleeve_csv(case, "long_all_20260130-000000", "hrp")
     short_all = _sleeve_csv(case, "short_all_20260130-000000", "hrp")
     v1, v2 = long_all.var(ddof=1), short_all.var(ddof=1)
@@ -336,7 +356,7 @@ def test_a_run_leaves_no_object_frozen(tmp_path: Path, monkeypatch: pytest.Monke
 
     calls = _record_gc_calls(monkeypatch)
     assert gc.get_freeze_count() == 0
-    _run(sorted(SUCCESS)[0], tmp_path)
+    run_case(SUCCESS[sorted(SUCCESS)[0]], tmp_path / "run")
     assert calls[0][0] == "freeze" and calls[0][1] > 0  # it froze what it read
     assert calls[-1] == ("unfreeze", 0)
     calls.clear()
@@ -355,7 +375,7 @@ def test_a_process_that_froze_objects_itself_is_left_alone(
     gc.freeze()
     try:
         calls = _record_gc_calls(monkeypatch)
-        _run(sorted(SUCCESS)[0], tmp_path)
+        run_case(SUCCESS[sorted(SUCCESS)[0]], tmp_path / "run")
         assert calls == []  # its frozen objects stay frozen, and nothing of the run joins them
     finally:
         gc.unfreeze()
