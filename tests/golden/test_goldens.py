@@ -9,26 +9,35 @@ moved with ``pytest tests/golden --snapshot-update`` (``tv-golden update``).
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from tradingview_scraper.cli import main as tv_meta
 from tradingview_scraper.harness.cases import (
+    GOLDEN_EPOCH,
     cases,
     expected_names,
+    failure_golden,
     failure_names,
     failure_outputs,
     golden_outputs,
+    observe_failure,
     project_root,
     run_case,
 )
 from tradingview_scraper.harness.materialize import Case
 from tradingview_scraper.harness.pytest_plugin import GoldenPending
 from tradingview_scraper.harness.syrupy_ext import GoldenJSONExtension, GoldenMarkdownExtension
+from tradingview_scraper.pipeline import run_meta_pipeline
+from tradingview_scraper.settings import Settings
 
 # the goldens draw figures themselves (<case>.drawn): never from tests/conftest.py's per-process
 # memo of render_svg, which mutmut's forked runs would inherit from their parent
@@ -36,10 +45,35 @@ pytestmark = pytest.mark.real_figures
 
 ROOT = project_root(Path(__file__))
 CASES = {case.name: case for case in cases(ROOT / "fixtures" / "workspaces")}
+
+
+def load_catalogue(path: Path) -> ModuleType | None:
+    """The hostile-input catalogue module, or None for a project without one (its goldens,
+    if any, are then unused, which the suite reports). Loaded from this project's file: a
+    nested or copied project must not pick up another project's catalogue from sys.path."""
+    if not path.is_file():
+        return None
+    spec = importlib.util.spec_from_file_location("golden_hostile_catalogue", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being built
+    spec.loader.exec_module(module)
+    return module
+
+
+# the hostile-input catalogue (tests/hostile/catalogue.py): what the user sees for each entry,
+# golden/hostile/<id>.failure.json
+CATALOGUE = load_catalogue(ROOT / "tests" / "hostile" / "catalogue.py")
+HOSTILE: dict[str, Any] = {e.id: e for e in (CATALOGUE.CATALOGUE if CATALOGUE else [])}
 PARAMS = [
     pytest.param(case.name, name, id=name)
     for case in CASES.values()
     for name in (expected_names(case) if case.expect == "success" else failure_names(case))
+] + [
+    pytest.param(
+        f"hostile/{entry.id}", f"hostile.{entry.id}.failure", id=f"hostile.{entry.id}.failure"
+    )
+    for entry in HOSTILE.values()
 ]
 # every snapshot name this module can produce: lets the extension tell orphaned goldens
 # (a deleted case or artifact) from goldens of tests that were merely not selected
@@ -65,6 +99,10 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
 
     def get(name: str) -> dict[str, tuple[str, str]]:
         if name not in cache or recording:
+            if name.startswith("hostile/"):
+                entry = HOSTILE[name.removeprefix("hostile/")]
+                cache[name] = hostile_outputs(entry, tmp_path_factory.mktemp("hostile"))
+                return cache[name]
             case: Case = CASES[name]
             folder = tmp_path_factory.mktemp(name)
             if case.expect == "success":
@@ -77,6 +115,36 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
     return get
 
 
+def hostile_outputs(entry: Any, folder: Path) -> dict[str, tuple[str, str]]:
+    """A catalogue entry through ``tv-meta run`` (the library once more, in a second copy)."""
+    assert CATALOGUE is not None
+    seen = folder / "cli"
+    ctx = CATALOGUE.prepare(entry, seen)
+
+    def library() -> object:
+        again = CATALOGUE.prepare(entry, folder / "library")
+        return run_meta_pipeline(
+            Settings.for_workspace(again.ws),
+            entry.profile,
+            list(entry.risk_profiles) if entry.risk_profiles else None,
+            run_id=entry.run_id,
+            environ={"SOURCE_DATE_EPOCH": GOLDEN_EPOCH},
+        )
+
+    failure = observe_failure(
+        ctx.ws, CATALOGUE.command(entry), cli=tv_meta, library=library, watched=seen
+    )
+    scrub = {"workspace": str(ctx.ws), "outside": str(ctx.outside), "tmp": str(seen)}
+    return failure_golden(f"hostile.{entry.id}", failure, scrub=scrub)
+
+
+def case_of(case_name: str) -> Case:
+    """The fixture case behind a golden (a catalogue entry's: the case it mutates)."""
+    if case_name.startswith("hostile/"):
+        return CASES[HOSTILE[case_name.removeprefix("hostile/")].case]
+    return CASES[case_name]
+
+
 @pytest.mark.parametrize(("case_name", "name"), PARAMS)
 def test_golden(
     case_name: str,
@@ -87,7 +155,7 @@ def test_golden(
 ) -> None:
     kind, text = outputs(case_name)[name]
     extension = GoldenJSONExtension if kind == "json" else GoldenMarkdownExtension
-    with golden_pending(CASES[case_name], name, kind, text):
+    with golden_pending(case_of(case_name), name, kind, text):
         assert text == snapshot.use_extension(extension)
 
 

@@ -48,6 +48,7 @@ __all__ = [
     "DRAWN",
     "FAMILIES",
     "GOLDEN_EPOCH",
+    "Failure",
     "cases",
     "chain_check",
     "expected_names",
@@ -56,6 +57,7 @@ __all__ = [
     "failure_outputs",
     "fixtures_root",
     "golden_outputs",
+    "observe_failure",
     "project_root",
     "run_case",
     "tree_digest",
@@ -281,21 +283,38 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def failure_outputs(
-    case: Case, destination: Path, *, cli: Callable[[list[str]], int]
-) -> dict[str, tuple[str, str]]:
-    """Run failure ``case`` as a user would (``cli``: ``tv-meta``'s ``main``) and render its
-    goldens: the ``failure`` document (``failure_golden``) and the ``inputs`` fingerprint.
+@dataclasses.dataclass(frozen=True)
+class Failure:
+    """What a user saw when a command failed, and what it left in the folder around it."""
 
-    The command runs in the materialized workspace (a hostile pickle would leave its marker
-    there), with the golden clock, its output captured; the library is run once more in a
-    second copy to name the error class.
+    command: list[str]  # tv-meta's arguments, without --workspace
+    exit_code: int
+    stdout: str
+    stderr: str
+    error_type: str  # the library's exception class, or why there is none
+    before: dict[str, str]  # tree_digest of the watched folder before and after the command
+    after: dict[str, str]
+
+
+def observe_failure(
+    workspace: Path,
+    command: list[str],
+    *,
+    cli: Callable[[list[str]], int],
+    library: Callable[[], object],
+    watched: Path | None = None,
+) -> Failure:
+    """Run ``tv-meta COMMAND --workspace WORKSPACE`` in-process as a user would, then the
+    library call that should fail the same way (``library``, in a second copy: it names the
+    error class).
+
+    The command runs inside the workspace (a hostile pickle would leave its marker there),
+    with the golden clock and its output captured; ``watched`` (default: the workspace) is
+    the folder whose files must not change.
     """
-    workspace = materialize(case.folder, destination / "ws")
-    command = ["run", "--profile", case.meta_profile, "--risk-profiles"]
-    command += [",".join(case.risk_profiles), "--run-id", case.run_id]
+    watched = watched or workspace
     out, err = io.StringIO(), io.StringIO()
-    before = tree_digest(workspace)
+    before = tree_digest(watched)
     with (
         contextlib.chdir(workspace),
         _environment(SOURCE_DATE_EPOCH=GOLDEN_EPOCH),
@@ -303,58 +322,60 @@ def failure_outputs(
         contextlib.redirect_stderr(err),
     ):
         exit_code = cli([command[0], "--workspace", str(workspace), *command[1:]])
-    after = tree_digest(workspace)
+    after = tree_digest(watched)
     try:
-        run_case(case, destination / "library")
+        library()
     except MetaPipelineError as exc:
         error_type = type(exc).__name__
     else:
         error_type = "none: the library run succeeded"
-    outputs = failure_golden(
-        case,
-        command=command,
-        exit_code=exit_code,
-        stdout=out.getvalue(),
-        stderr=err.getvalue(),
-        error_type=error_type,
-        workspace=workspace,
-        before=before,
-        after=after,
+    return Failure(command, exit_code, out.getvalue(), err.getvalue(), error_type, before, after)
+
+
+def failure_outputs(
+    case: Case, destination: Path, *, cli: Callable[[list[str]], int]
+) -> dict[str, tuple[str, str]]:
+    """Run failure ``case`` as a user would (``cli``: ``tv-meta``'s ``main``) and render its
+    goldens: the ``failure`` document (``failure_golden``) and the ``inputs`` fingerprint.
+    """
+    workspace = materialize(case.folder, destination / "ws")
+    command = ["run", "--profile", case.meta_profile, "--risk-profiles"]
+    command += [",".join(case.risk_profiles), "--run-id", case.run_id]
+    failure = observe_failure(
+        workspace, command, cli=cli, library=lambda: run_case(case, destination / "library")
     )
+    outputs = failure_golden(case.name, failure, scrub={"workspace": str(workspace)})
     outputs[f"{case.name}.{INPUTS}"] = ("json", inputs_document(case.folder))
     return outputs
 
 
 def failure_golden(
-    case: Case,
-    *,
-    command: list[str],
-    exit_code: int,
-    stdout: str,
-    stderr: str,
-    error_type: str,
-    workspace: Path,
-    before: dict[str, str],
-    after: dict[str, str],
+    name: str, failure: Failure, *, scrub: dict[str, str]
 ) -> dict[str, tuple[str, str]]:
-    """The golden of a failure case: what the user sees, and that nothing was written.
+    """The golden ``<name>.failure``: what the user sees, and that nothing was written.
 
-    ``command`` is the ``tv-meta`` argument list without the workspace, ``before``/``after``
-    the ``tree_digest`` of the workspace around the run.
+    ``scrub`` maps a placeholder name to a volatile path in the output (``workspace``: the
+    path becomes ``<WORKSPACE>``; any other name likewise, upper-cased).
     """
-    scrub = {"run_id": None, "workspace": str(workspace)}
+
+    def clean(line: str) -> str:
+        for key, path in sorted(scrub.items(), key=lambda item: (-len(item[1]), item[0])):
+            line = line.replace(path, f"<{key.upper()}>")  # the longest first: no prefix wins
+        return scrub_text(line)
+
+    before, after = failure.before, failure.after
     payload = {
-        "case": case.name,
-        "command": "tv-meta " + " ".join(command),
-        "exit_code": exit_code,
-        "error_type": error_type,
-        "stderr": [scrub_text(line, **scrub) for line in stderr.splitlines()],
-        "stdout": [scrub_text(line, **scrub) for line in stdout.splitlines()],
+        "case": name,
+        "command": "tv-meta " + " ".join(failure.command),
+        "exit_code": failure.exit_code,
+        "error_type": failure.error_type,
+        "stderr": [clean(line) for line in failure.stderr.splitlines()],
+        "stdout": [clean(line) for line in failure.stdout.splitlines()],
         "written": sorted(set(after) - set(before)),
         "changed": sorted(k for k in set(after) & set(before) if after[k] != before[k]),
         "removed": sorted(set(before) - set(after)),
     }
-    return {f"{case.name}.failure": ("json", _document("failure", payload))}
+    return {f"{name}.failure": ("json", _document("failure", payload))}
 
 
 def chain_check(records: list[dict[str, Any]]) -> dict[str, Any]:

@@ -174,11 +174,12 @@ def _golden_snapshots(test_location: Any) -> frozenset[str] | None:
     if module is not None:
         known = getattr(module, "GOLDEN_SNAPSHOTS", None)
         return None if known is None else frozenset(known)
-    return _golden_snapshots_of_file(str(Path(test_location.filepath).resolve()))
+    return _golden_snapshots_of_file(str(test_location.filepath))
 
 
-@functools.cache
-def _golden_snapshots_of_file(path: str) -> frozenset[str] | None:
+@functools.cache  # by the path as given: syrupy asks once per (golden, test) pair
+def _golden_snapshots_of_file(filepath: str) -> frozenset[str] | None:
+    path = str(Path(filepath).resolve())
     for module in list(sys.modules.values()):
         filename = getattr(module, "__file__", None)
         if filename and str(Path(filename).resolve()) == path:
