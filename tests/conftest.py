@@ -33,25 +33,25 @@ def pytest_report_header(config: pytest.Config) -> str:
     )
 
 
-_REAL_RENDER = _figure_draw.render_svg
-_DRAWN: dict[str, bytes] = {}
-
-
-def _render_once(spec: Mapping[str, Any]) -> bytes:
+def _stand_in_svg(spec: Mapping[str, Any]) -> bytes:
+    """A small SVG that names its spec: what a test that does not look at drawings needs."""
     key = hashlib.sha256(pickle.dumps(spec, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
-    if key not in _DRAWN:
-        _DRAWN[key] = _REAL_RENDER(spec)
-    return _DRAWN[key]
+    family = str(spec.get("family", "figure"))
+    return (
+        '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg"><!-- {family} {key} --></svg>\n'
+    ).encode()
 
 
 @pytest.fixture(autouse=True)
-def _figures_drawn_once(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each distinct figure spec is drawn once per test process, not once per test.
+def _figures_stand_in(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Figures are not drawn in-process unless a test is marked ``real_figures``.
 
-    The suite runs the same fixture cases, with figures, in many tests; drawing was a third of
-    its time. ``render_svg`` is a pure function of its spec, and what it draws is tested where
-    it matters with the real thing: the determinism gate and the cross-process byte tests run
-    in subprocesses, and tests marked ``real_figures`` draw afresh.
+    Drawing was most of the suite's time: every fixture case draws four figures, and most
+    tests only need the files to exist, one per spec. ``render_svg`` is a pure function of its
+    spec, and what it draws is tested where it matters with the real thing: the golden suite
+    (``<case>.drawn``), the determinism gate and the cross-process byte tests (subprocesses),
+    and the tests marked ``real_figures``.
     """
     if request.node.get_closest_marker("real_figures") is None:
-        monkeypatch.setattr(_figure_draw, "render_svg", _render_once)
+        monkeypatch.setattr(_figure_draw, "render_svg", _stand_in_svg)

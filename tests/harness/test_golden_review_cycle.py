@@ -117,7 +117,7 @@ def test_review_cycle(
 
     # the code change undone: a passing rerun (under xdist) drops what no longer applies
     monkeypatch.delenv("GOLDEN_BREAK")
-    fixed = run("-n", "2")
+    fixed = run("-n", "1")
     assert _failed(fixed) == {"two_sleeves"}
     # the per-case summary reaches the xdist controller too
     fixed.stdout.fnmatch_lines(["*= golden drift by case =*", "two_sleeves: *; inputs changed*"])

@@ -29,7 +29,8 @@ from tradingview_scraper.harness.materialize import materialize
 from tradingview_scraper.pipeline import run_meta_pipeline
 from tradingview_scraper.settings import Settings
 
-pytestmark = pytest.mark.slow
+# subprocess runs draw real figures: so does the in-process reference run
+pytestmark = [pytest.mark.slow, pytest.mark.real_figures]
 
 REPO = Path(__file__).resolve().parents[2]
 CASE = REPO / "fixtures" / "workspaces" / "two_sleeves"

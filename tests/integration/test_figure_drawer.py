@@ -16,6 +16,9 @@ from tradingview_scraper.figure_drawer import FigureDrawer
 from tradingview_scraper.harness.cases import cases, run_case
 from tradingview_scraper.meta.figures import figure_files, figure_jobs
 
+# the drawer is compared with render_svg itself, in this process and in its workers
+pytestmark = pytest.mark.real_figures
+
 REPO = Path(__file__).resolve().parents[2]
 CASE = next(c for c in cases(REPO / "fixtures" / "workspaces") if c.name == "nested_depth2")
 

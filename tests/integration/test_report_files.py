@@ -23,11 +23,13 @@ import pandas as pd
 import pytest
 
 from tradingview_scraper.harness.cases import cases, run_case
+from tradingview_scraper.meta import _figure_draw
 from tradingview_scraper.meta._figure_draw import RC
 from tradingview_scraper.pipeline import MetaRun
 
 REPO = Path(__file__).resolve().parents[2]
 SUCCESS = {c.name: c for c in cases(REPO / "fixtures" / "workspaces", expect="success")}
+REAL_RENDER_SVG = _figure_draw.render_svg  # at import: before any test stands in for it
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -45,7 +47,11 @@ def _number(cell: str) -> float | None:
 
 @pytest.fixture(scope="module")
 def nested(tmp_path_factory: pytest.TempPathFactory) -> MetaRun:
-    return run_case(SUCCESS["nested_depth2"], tmp_path_factory.mktemp("nested") / "ws")
+    """Drawn for real: tests here look at the SVG files (tests/conftest.py otherwise stands
+    in for render_svg)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_figure_draw, "render_svg", REAL_RENDER_SVG)
+        return run_case(SUCCESS["nested_depth2"], tmp_path_factory.mktemp("nested") / "ws")
 
 
 @pytest.fixture(scope="module")
