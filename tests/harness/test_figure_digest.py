@@ -336,16 +336,25 @@ def test_what_the_equity_figure_draws() -> None:
 
 @pytest.mark.real_figures
 def test_svg_facts_and_the_drawn_document() -> None:
+    svg = _figure_draw.render_svg(SPECS["dendrogram"])
     document = drawn_document(
-        {"hrp": {"weights": SPECS["weights"], "dendrogram": SPECS["dendrogram"]}}
+        {"hrp": {"weights": SPECS["weights"], "dendrogram": SPECS["dendrogram"]}},
+        {"dendrogram_m_hrp.svg": svg, "a_stand_in.svg": b"<svg/>"},
     )
     assert document["rc"]["svg.hashsalt"] == "tradingview_scraper"
     assert sorted(document["figures"]["hrp"]) == ["dendrogram", "weights"]
-    assert document["svg"] == {
-        "family": "dendrogram",  # the first risk profile's last figure
+    assert list(document["written"]) == ["a_stand_in.svg", "dendrogram_m_hrp.svg"]
+    assert document["written"]["dendrogram_m_hrp.svg"] == {
         "xml": True,
         "width": "720pt",  # 10 x 5 inches
         "height": "360pt",
+        "dated": False,
+        "text_elements": 0,
+    }
+    assert document["written"]["a_stand_in.svg"] == {
+        "xml": False,
+        "width": None,
+        "height": None,
         "dated": False,
         "text_elements": 0,
     }
@@ -355,8 +364,8 @@ def test_svg_facts_and_the_drawn_document() -> None:
 def test_drawn_document_draws_afresh_not_through_render_svg(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The digest draws with draw_figure itself: a memo of render_svg (tests/conftest.py)
-    cannot serve it, and the golden suite turns that memo off (real_figures)."""
+    """The digest draws with draw_figure itself: a stand-in for render_svg (tests/conftest.py)
+    cannot serve it, and the golden suite turns the stand-in off (real_figures)."""
     calls: list[str] = []
 
     def counted(spec: Any) -> bytes:
@@ -364,9 +373,9 @@ def test_drawn_document_draws_afresh_not_through_render_svg(
         return b'<?xml version="1.0"?><svg width="1pt" height="1pt">'
 
     monkeypatch.setattr(_figure_draw, "render_svg", counted)
-    document = drawn_document({"hrp": dict(SPECS)})
+    document = drawn_document({"hrp": dict(SPECS)}, {})
     assert sorted(document["figures"]["hrp"]) == sorted(SPECS)
-    assert calls == ["dendrogram"]  # only the svg_facts render
+    assert calls == []
     tree = ast.parse((REPO / "tests" / "golden" / "test_goldens.py").read_text(encoding="utf-8"))
     marks = [
         ast.unparse(node.value)

@@ -124,9 +124,10 @@ def expected_names(case: Case) -> list[str]:
 def run_case(case: Case, destination: Path, *, draw_figures: bool = True) -> MetaRun:
     """Materialize ``case`` into ``destination`` and run it with the golden clock.
 
-    The golden suite passes ``draw_figures=False``: its goldens hold what each figure draws
-    (``<case>.figures``), not SVG bytes, and drawing is most of a small case's time; the
-    determinism gate draws them and compares the bytes.
+    The golden suite passes ``draw_figures=False`` except for a case with ``"draw_figures":
+    true``: its goldens hold what each figure draws (``<case>.figures``), not SVG bytes, and
+    drawing is most of a small case's time; the determinism gate draws them and compares the
+    bytes.
     """
     workspace = materialize(case.folder, destination)
     return run_meta_pipeline(
@@ -203,7 +204,10 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
     if case.draw_figures:  # matplotlib is imported only for such a case
         from .figure_digest import drawn_document
 
-        out[f"{case.name}.{DRAWN}"] = ("json", _document(DRAWN, drawn_document(figures)))
+        folder = run.run_dir / "reports" / "figures"
+        written = {p.name: p.read_bytes() for p in sorted(folder.glob("*.svg"))}
+        document = drawn_document(figures, written)
+        out[f"{case.name}.{DRAWN}"] = ("json", _document(DRAWN, document))
     out[f"{case.name}.{INPUTS}"] = ("json", inputs_document(case.folder))
     if case.cached_rerun:
         out[f"{case.name}.{CACHED}"] = ("json", _document(CACHED, _cached_rerun(case, run, out)))

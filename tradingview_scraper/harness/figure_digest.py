@@ -5,11 +5,11 @@ the matplotlib ``Figure`` that ``_figure_draw.draw_figure`` makes of a spec, so 
 a spec is drawn (a colour, a scale, a formatter, a label, a dropped series) is drift too. A case
 opts in with ``"draw_figures": true`` in its ``case.json``; its golden ``<case>.drawn``
 (``golden/<case>/drawn.json``) is ``drawn_document``: the ``RC`` the figures are drawn under,
-``describe_figure(draw_figure(spec))`` per risk profile and family, and ``svg_facts`` of one
-figure (what ``render_svg`` adds: size in points, no date, glyphs as paths). It calls
-``draw_figure`` itself, never a memo (``tests/conftest.py`` memoizes ``render_svg`` per
-process except in tests marked ``real_figures``, as the golden suite is: mutmut forks its
-runs from a parent whose memo would hide mutants).
+``describe_figure(draw_figure(spec))`` per risk profile and family, and ``svg_facts`` of each
+figure file the run wrote (such a case runs with figures drawn: what ``render_svg`` adds, size in
+points, no date, glyphs as paths). It calls ``draw_figure`` itself, never a stand-in
+(``tests/conftest.py`` stands in for ``render_svg`` except in tests marked ``real_figures``,
+as the golden suite is).
 
 The description walks the object tree in its own order (nothing that has an order is sorted):
 
@@ -63,7 +63,6 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Annotation, Text
 
-from ..meta import _figure_draw
 from ..meta._figure_draw import RC, draw_figure
 from .normalize import normalize
 
@@ -378,16 +377,13 @@ def describe_figure(figure: Figure) -> dict[str, Any]:
 _SVG_ROOT = re.compile(r'<svg [^>]*\bwidth="(?P<width>[^"]+)" height="(?P<height>[^"]+)"')
 
 
-def svg_facts(spec: Mapping[str, Any]) -> dict[str, Any]:
+def svg_facts(svg: bytes) -> dict[str, Any]:
     """What ``render_svg`` adds to the drawing, in terms no matplotlib release changes: an XML
     document of the figure's size in points, no date in its metadata, glyphs as paths (no
     ``<text>``). That the bytes repeat is the determinism gate's job (fresh processes, other
     hash seeds), not this golden's.
-
-    ``render_svg`` is looked up when called: run it where ``tests/conftest.py``'s memo is off
-    (tests marked ``real_figures``, as the golden suite is).
     """
-    text = _figure_draw.render_svg(spec).decode("utf-8")
+    text = svg.decode("utf-8")
     root = _SVG_ROOT.search(text)
     return {
         "xml": text.startswith("<?xml"),
@@ -398,17 +394,16 @@ def svg_facts(spec: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def drawn_document(specs: Mapping[str, Mapping[str, Mapping[str, Any]]]) -> dict[str, Any]:
+def drawn_document(
+    specs: Mapping[str, Mapping[str, Mapping[str, Any]]], written: Mapping[str, bytes]
+) -> dict[str, Any]:
     """The ``<case>.drawn`` golden: ``RC``; per risk profile and family, the description of the
     figure ``draw_figure`` makes of each spec (drawn afresh here, never memoized); and the
-    ``svg_facts`` of the first risk profile's last figure."""
+    ``svg_facts`` of every figure file the run wrote (``written``: path -> bytes)."""
     figures = {
         risk: {family: describe_figure(draw_figure(spec)) for family, spec in by_family.items()}
         for risk, by_family in specs.items()
     }
     document: dict[str, Any] = {"rc": dict(RC), "figures": figures}
-    first = next(iter(specs.values()), {})
-    if first:
-        family, spec = list(first.items())[-1]
-        document["svg"] = {"family": family, **svg_facts(spec)}
+    document["written"] = {path: svg_facts(written[path]) for path in sorted(written)}
     return dict(normalize(document))
