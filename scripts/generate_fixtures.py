@@ -1490,6 +1490,63 @@ def sources_case() -> Workspace:
     )
 
 
+def atom_weights_case() -> Workspace:
+    """The v2 logic-atom fallback's weight rules: Weight wins over Net_Weight, Net_Weight alone
+    counts, the direction comes from the suffix, and the physical symbol ends at the first
+    ``_`` after the first ``:``."""
+    days = tradfi_days("2025-10-01", 30)
+    sleeves = [
+        sleeve_of(
+            "atoms_20260101-000000",
+            "atoms",
+            {"hrp": stream(6801, days, 0.0004, 0.012)},
+            [("NYSE:AAA", 0.5)],
+            weights_file="portfolio_optimized_v2.json",
+        ),
+        sleeve_of(
+            "plain_20260101-000000",
+            "plain",
+            {"hrp": stream(6802, days, 0.0003, 0.02)},
+            [("NYSE:AAA", 0.4), ("NYSE:PLN", 0.6)],
+        ),
+    ]
+
+    def atoms(root: Path) -> None:
+        path = root / RUNS / "atoms_20260101-000000" / "data" / "portfolio_optimized_v2.json"
+        assets = [
+            # Weight present: it counts, whatever Net_Weight says (0.5, not 0.2)
+            {"Symbol": "NYSE:AAA_trend_LONG", "Weight": 0.5, "Net_Weight": 0.2},
+            # Weight null, Net_Weight alone: its size, signed by the suffix (-0.3)
+            {"Symbol": "NYSE:BBB_mr_SHORT", "Weight": None, "Net_Weight": 0.3},
+            # no Weight key at all, a negative Net_Weight on a LONG atom: +0.15
+            {"Symbol": "FX:EUR_carry_LONG", "Net_Weight": -0.15},
+            # the physical symbol ends at the first "_" after the first ":": "A:B"
+            {"Symbol": "A:B_C:D_x_LONG", "Weight": 0.05},
+        ]
+        dump(path, {"profiles": {"hrp": {"assets": assets}}})
+
+    manifest = {
+        "meta_atoms": {
+            "sleeves": atomic(["atoms", "plain"]),
+            "meta_allocation": {"risk_profiles": ["hrp"]},
+        }
+    }
+    return Workspace(
+        "atom_weights",
+        manifest,
+        sleeves,
+        case(
+            "Logic atoms (portfolio_optimized_v2.json): NYSE:AAA_trend_LONG with Weight 0.5 and "
+            "Net_Weight 0.2 counts 0.5; NYSE:BBB_mr_SHORT with Weight null and Net_Weight 0.3 "
+            "counts -0.3; FX:EUR_carry_LONG with only Net_Weight -0.15 counts +0.15; "
+            "A:B_C:D_x_LONG is the physical symbol A:B. NYSE:AAA nets with the plain sleeve.",
+            "meta_atoms",
+            ["hrp"],
+        ),
+        extra=atoms,
+    )
+
+
 def min_variance_fallback_case() -> Workspace:
     """min_variance where the primal-dual method gives up: found by searching seeds for it.
 
@@ -2734,6 +2791,7 @@ def boundary_cases() -> list[Workspace]:
         headers_case(),
         hrp_options_case(),
         sources_case(),
+        atom_weights_case(),
         edges_case(),
         min_variance_fallback_case(),
         holidays_case(),

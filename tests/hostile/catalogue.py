@@ -612,6 +612,13 @@ CATALOGUE: list[Hostile] = [
         (M,),
     ),
     Hostile(
+        "profiles-a-boolean",
+        edit_json(M, lambda d: {"profiles": True}),
+        errors.ManifestError,
+        r"'profiles' must be an object, got a boolean",
+        (M,),
+    ),
+    Hostile(
         "profiles-missing",
         write_text(M, '{"meta_two": {}}'),
         errors.ManifestError,
@@ -757,6 +764,20 @@ CATALOGUE: list[Hostile] = [
         errors.ManifestError,
         r"profiles\.meta_two\.calendar must be an object, got a string",
         (M, f"{FIELD}.calendar"),
+    ),
+    Hostile(
+        "description-a-fraction",
+        manifest(lambda p: p.update(description=0.5)),
+        errors.ManifestError,
+        r"profiles\.meta_two\.description must be a string, got a number",
+        (M, f"{FIELD}.description"),
+    ),
+    Hostile(
+        "description-an-object",
+        manifest(lambda p: p.update(description={"text": "x"})),
+        errors.ManifestError,
+        r"profiles\.meta_two\.description must be a string, got an object",
+        (M, f"{FIELD}.description"),
     ),
     Hostile(
         "description-a-number",
@@ -1100,6 +1121,62 @@ CATALOGUE: list[Hostile] = [
         errors.ArtifactFormatError,
         r"portfolio_optimized_v2\.json: profiles\.hrp\.assets\[0\]\.Symbol 'BINANCE:BTCUSDT' is "
         r"not a logic atom",
+        (f"{ALPHA}/data/portfolio_optimized_v2.json",),
+    ),
+    Hostile(
+        "weights-v2-atom-not-a-direction",
+        both(
+            remove(WEIGHTS),
+            write_text(
+                f"{ALPHA}/data/portfolio_optimized_v2.json",
+                _weights_doc({"Symbol": "NYSE:AAA_trend_FLAT", "Weight": 0.5}),
+            ),
+        ),
+        errors.ArtifactFormatError,
+        r"portfolio_optimized_v2\.json: profiles\.hrp\.assets\[0\]"
+        r"\.Symbol 'NYSE:AAA_trend_FLAT' is not a logic atom",
+        (f"{ALPHA}/data/portfolio_optimized_v2.json",),
+    ),
+    Hostile(
+        "weights-v2-atom-empty-symbol",
+        both(
+            remove(WEIGHTS),
+            write_text(
+                f"{ALPHA}/data/portfolio_optimized_v2.json",
+                _weights_doc({"Symbol": "NYSE:_trend_LONG", "Weight": 0.5}),
+            ),
+        ),
+        errors.ArtifactFormatError,
+        r"portfolio_optimized_v2\.json: profiles\.hrp\.assets\[0\]"
+        r"\.Symbol 'NYSE:_trend_LONG' is not a logic atom",
+        (f"{ALPHA}/data/portfolio_optimized_v2.json",),
+    ),
+    Hostile(
+        "weights-v2-atom-without-weights",
+        both(
+            remove(WEIGHTS),
+            write_text(
+                f"{ALPHA}/data/portfolio_optimized_v2.json",
+                _weights_doc({"Symbol": "NYSE:AAA_trend_LONG", "Weight": None}),
+            ),
+        ),
+        errors.ArtifactFormatError,
+        r"portfolio_optimized_v2\.json: profiles\.hrp\.assets\[0\]"
+        r" has neither Weight nor Net_Weight",
+        (f"{ALPHA}/data/portfolio_optimized_v2.json",),
+    ),
+    Hostile(
+        "weights-v2-atom-weight-text",
+        both(
+            remove(WEIGHTS),
+            write_text(
+                f"{ALPHA}/data/portfolio_optimized_v2.json",
+                _weights_doc({"Symbol": "NYSE:AAA_trend_LONG", "Weight": "0.5"}),
+            ),
+        ),
+        errors.ArtifactFormatError,
+        r"portfolio_optimized_v2\.json: profiles\.hrp\.assets\[0\]"
+        r"\.Weight is '0\.5', expected a finite number",
         (f"{ALPHA}/data/portfolio_optimized_v2.json",),
     ),
     Hostile(
