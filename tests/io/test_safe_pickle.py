@@ -20,7 +20,7 @@ from tradingview_scraper.errors import (
     MissingArtifactError,
     UnsafeArtifactError,
 )
-from tradingview_scraper.io.safe_pickle import ALLOWED_GLOBALS, load_returns_pickle
+from tradingview_scraper.io.safe_pickle import ALLOWED_GLOBALS, read_returns_pickle
 
 DISPLAY = "data/artifacts/summaries/runs/r1/data/returns/custom_sim_hrp.pkl"
 
@@ -81,7 +81,7 @@ def write(tmp_path: Path, data: bytes) -> Path:
 
 
 def load(path: Path) -> pd.Series:
-    return load_returns_pickle(path, display=DISPLAY)
+    return read_returns_pickle(path, display=DISPLAY)[0]
 
 
 def test_allow_list_is_sorted_and_unique() -> None:

@@ -172,11 +172,19 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
             for family in FAMILIES:
                 path = data / names[family]
                 if family == "returns":
-                    with open(path, "rb") as handle:
-                        frame = pickle.load(handle)  # our own output, written this run
+                    raw = path.read_bytes()
+                    frame = pickle.loads(raw)  # our own output, written this run
                     if not isinstance(frame, pd.DataFrame):
                         raise HarnessError(f"{path}: expected a DataFrame")
-                    payload: Any = {"frame": frame_document(frame)}
+                    # what the bytes promise a reader beyond the values (not the bytes: they
+                    # name pandas' internal classes, which differ between pandas releases)
+                    pickled = {
+                        "protocol": raw[1] if raw[:1] == pickle.PROTO else None,
+                        "index_freq": frame.index.freqstr
+                        if hasattr(frame.index, "freqstr")
+                        else None,
+                    }
+                    payload: Any = {"frame": frame_document(frame), "pickle": pickled}
                 else:
                     payload = json.loads(path.read_text(encoding="utf-8"))
                 text = _document(family, normalize(payload, **scrub))

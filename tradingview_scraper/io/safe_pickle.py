@@ -1,6 +1,6 @@
 """Load a sleeve's return pickle without ever running code from it (DESIGN 2.2).
 
-Return pickles are untrusted input. ``load_returns_pickle`` unpickles them with ``_SafeUnpickler``,
+Return pickles are untrusted input. ``read_returns_pickle`` unpickles them with ``_SafeUnpickler``,
 whose ``find_class`` admits only the ``(module, name)`` pairs of ``ALLOWED_GLOBALS``: the numpy,
 pandas, datetime and time-zone globals that a pickled Series or DataFrame of numbers needs. Any
 other global (``posix.system``, ``builtins.eval``, ``subprocess.Popen``, ...) is refused before it
@@ -29,7 +29,7 @@ import pandas as pd
 
 from ..errors import ArtifactFormatError, MissingArtifactError, UnsafeArtifactError
 
-__all__ = ["ALLOWED_GLOBALS", "load_returns_pickle", "read_returns_pickle"]
+__all__ = ["ALLOWED_GLOBALS", "read_returns_pickle"]
 
 # How this list was derived: Series and DataFrames of float64, int, float32, bool, object and
 # string values (all of which must load so that the dtype check below can name them), nullable
@@ -126,7 +126,7 @@ _ALLOWED_ATTRIBUTES = frozenset({("zoneinfo", "ZoneInfo", "_unpickle")})
 
 
 class _RefusedError(Exception):
-    """Raised inside the unpickler; ``load_returns_pickle`` turns it into UnsafeArtifactError."""
+    """Raised inside the unpickler; ``read_returns_pickle`` turns it into UnsafeArtifactError."""
 
 
 class _UnavailableError(Exception):
@@ -208,17 +208,13 @@ def _unpickle(path: Path, display: str) -> tuple[object, bytes]:
         ) from None
 
 
-def load_returns_pickle(path: Path, *, display: str) -> pd.Series:
-    """The return series pickled at ``path``, as float64 (index untouched).
+def read_returns_pickle(path: Path, *, display: str) -> tuple[pd.Series, bytes]:
+    """The return series pickled at ``path``, as float64 (index untouched), and the file's bytes
+    (to hash them without reading it twice).
 
     Accepts a Series or a 1-column DataFrame (its column) of float or integer values; ``display``
     is the workspace-relative path used in error messages.
     """
-    return read_returns_pickle(path, display=display)[0]
-
-
-def read_returns_pickle(path: Path, *, display: str) -> tuple[pd.Series, bytes]:
-    """``load_returns_pickle`` plus the file's bytes (to hash them without reading it twice)."""
     obj, data = _unpickle(path, display)
     expected = "expected a Series or a 1-column DataFrame"
     if isinstance(obj, pd.DataFrame):
