@@ -247,7 +247,7 @@ def run_meta_pipeline(
 
 
 def render_run(
-    computation: MetaComputation, meta_run_id: str, ts: str, *, draw_figures: bool = True
+    computation: MetaComputation, meta_run_id: str, ts: str, *, draw_figures: bool
 ) -> dict[str, bytes]:
     """Every file of the meta run folder, as bytes, keyed by its path inside the folder."""
     settings = computation.settings
