@@ -191,13 +191,18 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
                 out[f"{case.name}.{risk}.{profile.name}.{family}"] = ("json", text)
     report = (run.run_dir / "reports" / "meta_portfolio_report.md").read_text(encoding="utf-8")
     out[f"{case.name}.report"] = ("md", scrub_text(report, **scrub))
-    ledger = [
-        json.loads(line)
-        for line in (run.run_dir / "audit.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
+    lines = (run.run_dir / "audit.jsonl").read_text(encoding="utf-8").splitlines()
+    ledger = [json.loads(line) for line in lines]
+    # each line as written is the record's compact, key-sorted JSON (DESIGN 4): the records
+    # below are parsed, so the golden keeps that fact itself
+    compact = all(
+        line == json.dumps(r, sort_keys=True, separators=(",", ":"), allow_nan=False)
+        for line, r in zip(lines, ledger, strict=True)
+    )
+    audit = {"chain": chain_check(ledger), "compact_lines": compact}
     out[f"{case.name}.audit"] = (
         "json",
-        _document("audit", {"chain": chain_check(ledger), "records": normalize(ledger, **scrub)}),
+        _document("audit", {**audit, "records": normalize(ledger, **scrub)}),
     )
     tables = {
         name: csv_document((data / name).read_text(encoding="utf-8"))
