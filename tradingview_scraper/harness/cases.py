@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..errors import HarnessError, MetaPipelineError
@@ -230,12 +231,37 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
 def _cache_entry(lakehouse: Path, entry: Path) -> dict[str, Any]:
     """What one cache entry holds, read as the pipeline reads it (``cache.load_matrix``), without
     its key (which changes with the package version); an entry the pipeline would refuse shows
-    as ``None``."""
+    as ``None``. Read once more independently of ``io.cache``: where it lies under the
+    lakehouse (the key replaced), its arrays' types, whether its metadata is key-sorted JSON
+    naming the entry's own key, and whether its ``arrays_sha256`` is the sha256 of each array's
+    shape and bytes, recomputed here."""
     matrix = cache.load_matrix(lakehouse, entry.stem)
-    if matrix is None:
-        return {"columns": None, "rows": None, "alignment": None}
-    frame = matrix.frame
-    return {"columns": list(frame.columns), "rows": len(frame), "alignment": matrix.alignment}
+    described: dict[str, Any] = {"columns": None, "rows": None, "alignment": None}
+    if matrix is not None:
+        frame = matrix.frame
+        described = {
+            "columns": list(frame.columns),
+            "rows": len(frame),
+            "alignment": matrix.alignment,
+        }
+    with np.load(entry, allow_pickle=False) as archive:
+        arrays = {name: archive[name] for name in sorted(archive.files)}
+    text = arrays["meta"].tobytes().decode("utf-8")
+    meta = json.loads(text)
+    digest = hashlib.sha256()
+    for name in ("index", "values"):
+        digest.update(str(arrays[name].shape).encode("ascii"))
+        digest.update(np.ascontiguousarray(arrays[name]).tobytes())
+    relative = entry.relative_to(lakehouse).as_posix().replace(entry.stem, "<KEY>")
+    return {
+        **described,
+        "file": relative,
+        "arrays": {name: str(array.dtype) for name, array in arrays.items()},
+        "meta_keys": sorted(meta),
+        "meta_sorted_json": text == json.dumps(meta, sort_keys=True),
+        "meta_key_is_the_file_name": meta.get("key") == entry.stem,
+        "arrays_sha256_verified": meta.get("arrays_sha256") == digest.hexdigest(),
+    }
 
 
 def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -> dict[str, Any]:
@@ -246,10 +272,12 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
     """
     settings = run.computation.settings
     lakehouse = settings.lakehouse_dir
+    files = sorted(p for p in lakehouse.rglob("*") if p.is_file())
     stored = sorted(
-        (_cache_entry(lakehouse, p) for p in sorted(cache.cache_dir(lakehouse).glob("*.npz"))),
+        (_cache_entry(lakehouse, p) for p in files if p.suffix == ".npz"),
         key=lambda e: json.dumps(e, sort_keys=True),
     )
+    others = [p.relative_to(lakehouse).as_posix() for p in files if p.suffix != ".npz"]
     lines: list[str] = []
     again = run_meta_pipeline(
         settings,
@@ -264,6 +292,7 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
     second = golden_outputs(plain, again)
     return {
         "stored_by_first_run": stored,
+        "other_files_in_the_lakehouse": others,
         "second_run": {
             "cache_lines": [line for line in lines if re.search(r"(^|\] )cache: ", line)],
             "hits": list(again.computation.cache_hits),
