@@ -1512,6 +1512,17 @@ def atom_weights_case() -> Workspace:
     ]
 
     def atoms(root: Path) -> None:
+        flat = root / RUNS / "plain_20260101-000000" / "data" / "portfolio_flattened.json"
+        rows = [
+            # no Net_Weight: the Weight, signed by the Direction in any case (-0.3, +0.2)
+            {"Symbol": "NYSE:PLN", "Weight": 0.3, "Direction": "short"},
+            {"Symbol": "NYSE:AAA", "Weight": -0.2, "Direction": "Long"},
+            # no Net_Weight and no Direction: the Weight as it is (+0.1)
+            {"Symbol": "NYSE:BAR", "Weight": 0.1},
+            # Net_Weight present: it counts as it is, whatever Weight and Direction say (+0.4)
+            {"Symbol": "NYSE:NET", "Weight": 0.9, "Net_Weight": 0.4, "Direction": "SHORT"},
+        ]
+        dump(flat, {"profiles": {"hrp": {"assets": rows}}})
         path = root / RUNS / "atoms_20260101-000000" / "data" / "portfolio_optimized_v2.json"
         assets = [
             # Weight present: it counts, whatever Net_Weight says (0.5, not 0.2)
@@ -1539,7 +1550,10 @@ def atom_weights_case() -> Workspace:
             "Logic atoms (portfolio_optimized_v2.json): NYSE:AAA_trend_LONG with Weight 0.5 and "
             "Net_Weight 0.2 counts 0.5; NYSE:BBB_mr_SHORT with Weight null and Net_Weight 0.3 "
             "counts -0.3; FX:EUR_carry_LONG with only Net_Weight -0.15 counts +0.15; "
-            "A:B_C:D_x_LONG is the physical symbol A:B. NYSE:AAA nets with the plain sleeve.",
+            "A:B_C:D_x_LONG is the physical symbol A:B. The plain sleeve's flattened file: "
+            "without Net_Weight, Weight 0.3 'short' counts -0.3, Weight -0.2 'Long' +0.2, "
+            "Weight 0.1 without Direction +0.1; with Net_Weight 0.4 (Weight 0.9, SHORT) +0.4. "
+            "NYSE:AAA nets across both.",
             "meta_atoms",
             ["hrp"],
         ),

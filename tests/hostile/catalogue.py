@@ -1053,6 +1053,46 @@ CATALOGUE: list[Hostile] = [
     ),
     # --- sleeve weight files --------------------------------------------------------------
     Hostile(
+        "weights-other-risk-profiles",
+        write_text(
+            WEIGHTS,
+            json.dumps({"profiles": {"erc": {"assets": []}, "min_variance": {"assets": []}}}),
+        ),
+        errors.ArtifactFormatError,
+        r"portfolio_flattened\.json: no weights for risk profile 'hrp' \(has: erc, min_variance\)",
+        (WEIGHTS,),
+    ),
+    Hostile(
+        "weights-no-risk-profiles",
+        write_text(WEIGHTS, json.dumps({"profiles": {}})),
+        errors.ArtifactFormatError,
+        r"portfolio_flattened\.json: no weights for risk profile 'hrp' \(has: none\)",
+        (WEIGHTS,),
+    ),
+    Hostile(
+        "weights-flattened-without-weights",
+        write_text(WEIGHTS, _weights_doc({"Symbol": "X:A", "Direction": "LONG"})),
+        errors.ArtifactFormatError,
+        r"portfolio_flattened\.json: profiles\.hrp\.assets\[0\] has neither Net_Weight nor Weight",
+        (WEIGHTS,),
+    ),
+    Hostile(
+        "weights-flattened-weight-text",
+        write_text(WEIGHTS, _weights_doc({"Symbol": "X:A", "Weight": "0.5"})),
+        errors.ArtifactFormatError,
+        r"portfolio_flattened\.json: profiles\.hrp\.assets\[0\]\.Weight is '0\.5', "
+        r"expected a finite number",
+        (WEIGHTS,),
+    ),
+    Hostile(
+        "weights-flattened-direction-a-number",
+        write_text(WEIGHTS, _weights_doc({"Symbol": "X:A", "Weight": 0.5, "Direction": 1})),
+        errors.ArtifactFormatError,
+        r"portfolio_flattened\.json: profiles\.hrp\.assets\[0\]\.Direction is 1, "
+        r"expected 'LONG' or 'SHORT'",
+        (WEIGHTS,),
+    ),
+    Hostile(
         "weights-missing-risk-profile",
         write_text(WEIGHTS, _weights_doc({"Symbol": "X:A", "Net_Weight": 1.0}, risk="erc")),
         errors.ArtifactFormatError,
