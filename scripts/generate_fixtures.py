@@ -1561,6 +1561,56 @@ def atom_weights_case() -> Workspace:
     )
 
 
+def returns_shapes_case() -> Workspace:
+    """Return pickles as upstream may write them: a 1-column DataFrame, integer values."""
+    days = tradfi_days("2025-10-01", 30)
+    whole = pd.Series(
+        [float(v) for v in np.random.default_rng(6901).integers(0, 2, len(days))], index=days
+    )
+    sleeves = [
+        sleeve_of(
+            "framed_20260101-000000",
+            "framed",
+            {"hrp": stream(6902, days, 0.0004, 0.01)},
+            [("NYSE:FRM", 1.0)],
+        ),
+        sleeve_of("whole_20260101-000000", "whole", {"hrp": whole}, [("NYSE:WHL", 1.0)]),
+        sleeve_of(
+            "plain_20260101-000000",
+            "plain",
+            {"hrp": stream(6903, days, 0.0002, 0.02)},
+            [("NYSE:PLN", 1.0)],
+        ),
+    ]
+
+    def headers(root: Path) -> None:
+        for run, kind in (("framed", "frame"), ("whole", "int64")):
+            path = root / RUNS / f"{run}_20260101-000000" / "data" / "returns"
+            csv = path / "custom_vectorbt_hrp.csv"
+            lines = csv.read_text(encoding="utf-8").split("\n")
+            lines[0] = f"date,return[{kind}]"
+            csv.write_text("\n".join(lines), encoding="utf-8")
+
+    manifest = {
+        "meta_shapes": {
+            "sleeves": atomic(["framed", "whole", "plain"]),
+            "meta_allocation": {"risk_profiles": ["hrp"]},
+        }
+    }
+    return Workspace(
+        "returns_shapes",
+        manifest,
+        sleeves,
+        case(
+            "Return pickles as a 1-column DataFrame (framed: its column is the stream) and with "
+            "int64 values (whole: 0 or 1 a day, read as float64 returns of 0% and +100%).",
+            "meta_shapes",
+            ["hrp"],
+        ),
+        extra=headers,
+    )
+
+
 def min_variance_fallback_case() -> Workspace:
     """min_variance where the primal-dual method gives up: found by searching seeds for it.
 
@@ -2806,6 +2856,7 @@ def boundary_cases() -> list[Workspace]:
         hrp_options_case(),
         sources_case(),
         atom_weights_case(),
+        returns_shapes_case(),
         edges_case(),
         min_variance_fallback_case(),
         holidays_case(),

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tradingview_scraper.errors import HarnessError
-from tradingview_scraper.harness.materialize import csv_to_series
+from tradingview_scraper.harness.materialize import csv_to_series, returns_object
 
 
 def _csv(tmp_path: Path, header: str, *rows: str) -> Path:
@@ -65,3 +65,31 @@ def test_a_stamp_that_is_not_of_its_kind_is_a_harness_error(
 ) -> None:
     with pytest.raises(HarnessError, match=rf"returns\.csv: column '{re.escape(header)}'"):
         csv_to_series(_csv(tmp_path, header, row))
+
+
+def _values(tmp_path: Path, column: str, *values: str) -> Path:
+    path = tmp_path / "returns.csv"
+    rows = [f"2025-10-0{i + 1},{v}" for i, v in enumerate(values)]
+    path.write_text("\n".join([f"date,{column}", *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_the_value_header_may_ask_for_a_one_column_frame(tmp_path: Path) -> None:
+    obj = returns_object(_values(tmp_path, "return[frame]", "0.5", "-0.25"))
+    assert isinstance(obj, pd.DataFrame) and list(obj.columns) == ["return"]
+    assert obj["return"].tolist() == [0.5, -0.25]
+
+
+def test_the_value_header_may_ask_for_int64_values(tmp_path: Path) -> None:
+    obj = returns_object(_values(tmp_path, "return[int64]", "1.0", "0"))
+    assert isinstance(obj, pd.Series) and str(obj.dtype) == "int64" and obj.name == "return"
+    assert obj.tolist() == [1, 0]
+    with pytest.raises(HarnessError, match="whole numbers"):
+        returns_object(_values(tmp_path, "return[int64]", "0.5"))
+
+
+def test_an_unknown_value_kind_is_a_harness_error(tmp_path: Path) -> None:
+    with pytest.raises(HarnessError, match="unknown kind 'text'"):
+        returns_object(_values(tmp_path, "return[text]", "0.5"))
+    plain = returns_object(_values(tmp_path, "return", "0.5"))
+    assert isinstance(plain, pd.Series) and str(plain.dtype) == "float64"

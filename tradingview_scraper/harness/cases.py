@@ -201,8 +201,8 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
         for line, r in zip(lines, ledger, strict=True)
     )
     # every file of the meta run folder (DESIGN 4's names): an artifact added or dropped is drift
-    written = sorted(p.relative_to(run.run_dir).as_posix() for p in run.run_dir.rglob("*"))
-    audit = {"chain": chain_check(ledger), "compact_lines": compact, "run_folder": written}
+    run_folder = sorted(p.relative_to(run.run_dir).as_posix() for p in run.run_dir.rglob("*"))
+    audit = {"chain": chain_check(ledger), "compact_lines": compact, "run_folder": run_folder}
     out[f"{case.name}.audit"] = (
         "json",
         _document("audit", {**audit, "records": normalize(ledger, **scrub)}),

@@ -9,9 +9,10 @@ as upstream code that never made a DatetimeIndex leaves it, so a case can pin ho
 parses (or refuses) it: ``date[text]`` keeps the stamps as strings (an object index, exactly as
 written), ``date[timestamps]`` turns each into a ``pandas.Timestamp`` (of
 ``datetime.fromisoformat``, so an offset is a ``datetime.timezone``; rows may differ in zone) in
-an object index, and ``date[numbers]`` makes an int64 index of integers.
-Materializing copies the tree and
-writes each CSV as ``<name>.pkl`` (a pandas Series of float64, pickle protocol 4). Files named
+an object index, and ``date[numbers]`` makes an int64 index of integers. The value column's
+header may say ``return[frame]`` (pickled as a 1-column DataFrame) or ``return[int64]`` (int64
+values). Materializing copies the tree and writes each CSV as ``<name>.pkl`` (a pandas Series
+of float64 unless its header says otherwise, pickle protocol 4). Files named
 ``*.pkl.b64`` are base64 text of raw pickle bytes (hostile or corrupt pickles for failure
 cases) and are decoded verbatim. ``case.json`` describes the case and is not copied.
 """
@@ -34,7 +35,7 @@ import pandas as pd
 
 from ..errors import HarnessError
 
-__all__ = ["Case", "csv_to_series", "load_case", "materialize"]
+__all__ = ["Case", "csv_to_series", "load_case", "materialize", "returns_object"]
 
 CASE_FILE = "case.json"
 
@@ -118,6 +119,28 @@ def csv_to_series(path: Path) -> pd.Series:
     return pd.Series(values, index=index, name=value_column, dtype="float64")
 
 
+_VALUE_KINDS = {"frame", "int64"}
+
+
+def returns_object(path: Path) -> pd.Series | pd.DataFrame:
+    """What a returns CSV is pickled as: its Series, or as the value column's header word says,
+    ``return[frame]`` a 1-column DataFrame of it, ``return[int64]`` its values as int64 (as
+    upstream code that never made floats leaves them)."""
+    series = csv_to_series(path)
+    name, _, kind = str(series.name).partition("[")
+    kind = kind.removesuffix("]")
+    if not kind:
+        return series
+    if kind not in _VALUE_KINDS:
+        raise HarnessError(f"{path}: value column {series.name!r}: unknown kind {kind!r}")
+    series = series.rename(name)
+    if kind == "frame":
+        return series.to_frame()
+    if series.isna().any() or (series != series.round()).any():
+        raise HarnessError(f"{path}: return[int64] needs whole numbers")
+    return series.astype("int64")
+
+
 def materialize(case_folder: Path, destination: Path) -> Path:
     """Copy ``case_folder`` into ``destination`` (created) as a real workspace; return it."""
     if destination.exists() and any(destination.iterdir()):
@@ -131,7 +154,7 @@ def materialize(case_folder: Path, destination: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix == ".csv" and source.parent.name == "returns":
             buffer = io.BytesIO()
-            pickle.dump(csv_to_series(source), buffer, protocol=4)
+            pickle.dump(returns_object(source), buffer, protocol=4)
             target.with_suffix(".pkl").write_bytes(buffer.getvalue())
         elif source.name.endswith(".pkl.b64"):
             raw = base64.b64decode(source.read_text(encoding="ascii"))
