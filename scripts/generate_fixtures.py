@@ -1584,7 +1584,7 @@ def returns_shapes_case() -> Workspace:
     ]
 
     def headers(root: Path) -> None:
-        for run, kind in (("framed", "frame"), ("whole", "int64")):
+        for run, kind in (("framed", "frame"), ("whole", "int64"), ("plain", "protocol2")):
             path = root / RUNS / f"{run}_20260101-000000" / "data" / "returns"
             csv = path / "custom_vectorbt_hrp.csv"
             lines = csv.read_text(encoding="utf-8").split("\n")
@@ -1602,8 +1602,9 @@ def returns_shapes_case() -> Workspace:
         manifest,
         sleeves,
         case(
-            "Return pickles as a 1-column DataFrame (framed: its column is the stream) and with "
-            "int64 values (whole: 0 or 1 a day, read as float64 returns of 0% and +100%).",
+            "Return pickles as a 1-column DataFrame (framed: its column is the stream), with "
+            "int64 values (whole: 0 or 1 a day, read as float64 returns of 0% and +100%) and "
+            "with pickle protocol 2 (plain: its bytes go through _codecs.encode, latin1).",
             "meta_shapes",
             ["hrp"],
         ),

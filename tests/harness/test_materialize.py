@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tradingview_scraper.errors import HarnessError
-from tradingview_scraper.harness.materialize import csv_to_series, returns_object
+from tradingview_scraper.harness.materialize import csv_to_series, materialize, returns_object
 
 
 def _csv(tmp_path: Path, header: str, *rows: str) -> Path:
@@ -93,3 +93,13 @@ def test_an_unknown_value_kind_is_a_harness_error(tmp_path: Path) -> None:
         returns_object(_values(tmp_path, "return[text]", "0.5"))
     plain = returns_object(_values(tmp_path, "return", "0.5"))
     assert isinstance(plain, pd.Series) and str(plain.dtype) == "float64"
+
+
+def test_protocol2_pickles_the_series_with_protocol_2(tmp_path: Path) -> None:
+    folder = tmp_path / "case" / "data" / "returns"
+    folder.mkdir(parents=True)
+    (folder / "x.csv").write_text("date,return[protocol2]\n2025-10-01,0.5\n", encoding="utf-8")
+    workspace = materialize(tmp_path / "case", tmp_path / "ws")
+    data = (workspace / "data" / "returns" / "x.pkl").read_bytes()
+    assert data[:2] == b"\x80\x02" and b"_codecs" in data
+    assert pd.read_pickle(workspace / "data" / "returns" / "x.pkl").tolist() == [0.5]

@@ -408,6 +408,13 @@ CATALOGUE: list[Hostile] = [
         (PKL,),
     ),
     Hostile(
+        "pickle-encode-default-codec",
+        write_bytes(PKL, b"c_codecs\nencode\n(X\x03\x00\x00\x00abctR."),
+        errors.UnsafeArtifactError,
+        r"refused to load pickle: it calls _codecs\.encode\(<str>, 'utf-8'\)",
+        (PKL,),
+    ),
+    Hostile(
         "pickle-encode-bytes",
         write_bytes(PKL, b"c_codecs\nencode\n(C\x03abcX\x06\x00\x00\x00latin1tR."),
         errors.UnsafeArtifactError,

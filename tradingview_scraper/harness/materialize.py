@@ -10,9 +10,10 @@ parses (or refuses) it: ``date[text]`` keeps the stamps as strings (an object in
 written), ``date[timestamps]`` turns each into a ``pandas.Timestamp`` (of
 ``datetime.fromisoformat``, so an offset is a ``datetime.timezone``; rows may differ in zone) in
 an object index, and ``date[numbers]`` makes an int64 index of integers. The value column's
-header may say ``return[frame]`` (pickled as a 1-column DataFrame) or ``return[int64]`` (int64
-values). Materializing copies the tree and writes each CSV as ``<name>.pkl`` (a pandas Series
-of float64 unless its header says otherwise, pickle protocol 4). Files named
+header may say ``return[frame]`` (pickled as a 1-column DataFrame), ``return[int64]`` (int64
+values) or ``return[protocol2]`` (pickle protocol 2, as old upstream code wrote).
+Materializing copies the tree and writes each CSV as ``<name>.pkl`` (a pandas Series of float64
+unless its header says otherwise, pickle protocol 4). Files named
 ``*.pkl.b64`` are base64 text of raw pickle bytes (hostile or corrupt pickles for failure
 cases) and are decoded verbatim. ``case.json`` describes the case and is not copied.
 """
@@ -119,18 +120,24 @@ def csv_to_series(path: Path) -> pd.Series:
     return pd.Series(values, index=index, name=value_column, dtype="float64")
 
 
-_VALUE_KINDS = {"frame", "int64"}
+_VALUE_KINDS = {"frame", "int64", "protocol2"}
+
+
+def _value_kind(path: Path) -> str:
+    header = path.read_text(encoding="utf-8").split("\n", 1)[0]
+    return header.rsplit(",", 1)[-1].partition("[")[2].removesuffix("]")
 
 
 def returns_object(path: Path) -> pd.Series | pd.DataFrame:
     """What a returns CSV is pickled as: its Series, or as the value column's header word says,
     ``return[frame]`` a 1-column DataFrame of it, ``return[int64]`` its values as int64 (as
-    upstream code that never made floats leaves them)."""
+    upstream code that never made floats leaves them); ``return[protocol2]`` is the Series,
+    which ``materialize`` pickles with protocol 2 (bytes as ``_codecs.encode`` calls)."""
     series = csv_to_series(path)
     name, _, kind = str(series.name).partition("[")
     kind = kind.removesuffix("]")
-    if not kind:
-        return series
+    if not kind or kind == "protocol2":  # a float64 Series, pickled with protocol 2
+        return series.rename(name)
     if kind not in _VALUE_KINDS:
         raise HarnessError(f"{path}: value column {series.name!r}: unknown kind {kind!r}")
     series = series.rename(name)
@@ -154,7 +161,8 @@ def materialize(case_folder: Path, destination: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix == ".csv" and source.parent.name == "returns":
             buffer = io.BytesIO()
-            pickle.dump(returns_object(source), buffer, protocol=4)
+            protocol = 2 if _value_kind(source) == "protocol2" else 4
+            pickle.dump(returns_object(source), buffer, protocol=protocol)
             target.with_suffix(".pkl").write_bytes(buffer.getvalue())
         elif source.name.endswith(".pkl.b64"):
             raw = base64.b64decode(source.read_text(encoding="ascii"))
