@@ -179,6 +179,15 @@ def symlink_out(rel: str) -> Mutation:
     return mutate
 
 
+def symlink_to_nowhere(rel: str) -> Mutation:
+    """A symlink at ``rel`` to a file outside the workspace that does not exist."""
+
+    def mutate(ctx: Ctx) -> None:
+        _path(ctx, rel).symlink_to(ctx.outside / "missing.json")
+
+    return mutate
+
+
 def replace_with_folder(rel: str) -> Mutation:
     def mutate(ctx: Ctx) -> None:
         path = _path(ctx, rel)
@@ -968,6 +977,27 @@ CATALOGUE: list[Hostile] = [
         (WEIGHTS,),
     ),
     Hostile(
+        "weights-v2-symlinked-outside",
+        both(
+            remove(WEIGHTS),
+            write_text(
+                f"{ALPHA}/data/portfolio_optimized_v2.json",
+                _weights_doc({"Symbol": "NYSE:AAA_x_LONG", "Weight": 1.0}),
+            ),
+            symlink_out(f"{ALPHA}/data/portfolio_optimized_v2.json"),
+        ),
+        errors.UnsafeArtifactError,
+        r"portfolio_optimized_v2\.json: resolves to .*, outside the workspace",
+        (f"{ALPHA}/data/portfolio_optimized_v2.json",),
+    ),
+    Hostile(
+        "weights-dangling-symlink",
+        both(remove(WEIGHTS), symlink_to_nowhere(WEIGHTS)),
+        errors.UnsafeArtifactError,
+        r"portfolio_flattened\.json: resolves to .*, outside the workspace",
+        (WEIGHTS,),
+    ),
+    Hostile(
         "resolved-manifest-symlinked-outside",
         symlink_out(RESOLVED),
         errors.UnsafeArtifactError,
@@ -1005,6 +1035,13 @@ CATALOGUE: list[Hostile] = [
         append_line(LEDGER, '{"type": "action", "status": "success", "step": "x", "context": [1]}'),
         errors.LedgerError,
         r"audit\.jsonl line 26: context is list \[1\], expected an object",
+        (LEDGER,),
+    ),
+    Hostile(
+        "ledger-step-a-number",
+        append_line(LEDGER, '{"type": "action", "status": "success", "step": 7}'),
+        errors.LedgerError,
+        r"audit\.jsonl line 26: step is int 7, expected a string",
         (LEDGER,),
     ),
     Hostile(
