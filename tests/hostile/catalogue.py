@@ -293,6 +293,9 @@ def _weights_doc(*assets: dict[str, Any], risk: str = "hrp") -> str:
 # ----------------------------------------------------------------------------- the catalogue
 
 M = MANIFEST
+# the start of an action record appended to alpha's ledger (line 26)
+INTENT = '{"type": "action", "step": "backtest_optimize", "status": "intent"'
+OUTCOME = '{"type": "action", "step": "backtest_simulate", "status": "success"'
 FIELD = "profiles.meta_two"
 S0 = f"{FIELD}.sleeves[0]"
 ALLOC = f"{FIELD}.meta_allocation"
@@ -1035,6 +1038,73 @@ CATALOGUE: list[Hostile] = [
         append_line(LEDGER, '{"type": "action", "status": "success", "step": "x", "context": [1]}'),
         errors.LedgerError,
         r"audit\.jsonl line 26: context is list \[1\], expected an object",
+        (LEDGER,),
+    ),
+    Hostile(
+        "ledger-intent-a-list",
+        append_line(
+            LEDGER,
+            INTENT + ', "intent": [1]}',
+        ),
+        errors.LedgerError,
+        r"audit\.jsonl line 26: intent is list \[1\], expected an object",
+        (LEDGER,),
+    ),
+    Hostile(
+        "ledger-intent-params-a-list",
+        append_line(
+            LEDGER,
+            INTENT + ', "intent": {"params": [1]}}',
+        ),
+        errors.LedgerError,
+        r"audit\.jsonl line 26: intent\.params is list \[1\], expected an object",
+        (LEDGER,),
+    ),
+    Hostile(
+        "ledger-intent-profile-a-number",
+        append_line(
+            LEDGER,
+            INTENT + ', "intent": {"params": {"profile": 1}}}',
+        ),
+        errors.LedgerError,
+        r"audit\.jsonl line 26: intent\.params\.profile is int 1, expected str",
+        (LEDGER,),
+    ),
+    Hostile(
+        "ledger-intent-engine-a-list",
+        append_line(
+            LEDGER,
+            INTENT + ', "intent": {"params": {"engine": ["x"]}}}',
+        ),
+        errors.LedgerError,
+        r"audit\.jsonl line 26: intent\.params\.engine is list \['x'\], expected str",
+        (LEDGER,),
+    ),
+    Hostile(
+        "ledger-outcome-a-string",
+        append_line(
+            LEDGER,
+            OUTCOME + ', "outcome": "ok"}',
+        ),
+        errors.LedgerError,
+        r"audit\.jsonl line 26: outcome is str 'ok', expected an object",
+        (LEDGER,),
+    ),
+    Hostile(
+        "ledger-outcome-metrics-a-list",
+        append_line(
+            LEDGER,
+            OUTCOME + ', "outcome": {"metrics": [1]}}',
+        ),
+        errors.LedgerError,
+        r"audit\.jsonl line 26: outcome\.metrics is list \[1\], expected an object",
+        (LEDGER,),
+    ),
+    Hostile(
+        "ledger-genesis-ts-a-number",
+        edit_genesis(ts=20260105),
+        errors.LedgerError,
+        r"audit\.jsonl line 1: genesis ts is 20260105, expected a string",
         (LEDGER,),
     ),
     Hostile(
