@@ -75,13 +75,13 @@ def _values(tmp_path: Path, column: str, *values: str) -> Path:
 
 
 def test_the_value_header_may_ask_for_a_one_column_frame(tmp_path: Path) -> None:
-    obj = returns_object(_values(tmp_path, "return[frame]", "0.5", "-0.25"))
-    assert isinstance(obj, pd.DataFrame) and list(obj.columns) == ["return"]
+    obj, protocol = returns_object(_values(tmp_path, "return[frame]", "0.5", "-0.25"))
+    assert protocol == 4 and isinstance(obj, pd.DataFrame) and list(obj.columns) == ["return"]
     assert obj["return"].tolist() == [0.5, -0.25]
 
 
 def test_the_value_header_may_ask_for_int64_values(tmp_path: Path) -> None:
-    obj = returns_object(_values(tmp_path, "return[int64]", "1.0", "0"))
+    obj, _ = returns_object(_values(tmp_path, "return[int64]", "1.0", "0"))
     assert isinstance(obj, pd.Series) and str(obj.dtype) == "int64" and obj.name == "return"
     assert obj.tolist() == [1, 0]
     with pytest.raises(HarnessError, match="whole numbers"):
@@ -91,8 +91,8 @@ def test_the_value_header_may_ask_for_int64_values(tmp_path: Path) -> None:
 def test_an_unknown_value_kind_is_a_harness_error(tmp_path: Path) -> None:
     with pytest.raises(HarnessError, match="unknown kind 'text'"):
         returns_object(_values(tmp_path, "return[text]", "0.5"))
-    plain = returns_object(_values(tmp_path, "return", "0.5"))
-    assert isinstance(plain, pd.Series) and str(plain.dtype) == "float64"
+    plain, protocol = returns_object(_values(tmp_path, "return", "0.5"))
+    assert isinstance(plain, pd.Series) and str(plain.dtype) == "float64" and protocol == 4
 
 
 def test_protocol2_pickles_the_series_with_protocol_2(tmp_path: Path) -> None:

@@ -123,29 +123,24 @@ def csv_to_series(path: Path) -> pd.Series:
 _VALUE_KINDS = {"frame", "int64", "protocol2"}
 
 
-def _value_kind(path: Path) -> str:
-    header = path.read_text(encoding="utf-8").split("\n", 1)[0]
-    return header.rsplit(",", 1)[-1].partition("[")[2].removesuffix("]")
-
-
-def returns_object(path: Path) -> pd.Series | pd.DataFrame:
-    """What a returns CSV is pickled as: its Series, or as the value column's header word says,
-    ``return[frame]`` a 1-column DataFrame of it, ``return[int64]`` its values as int64 (as
-    upstream code that never made floats leaves them); ``return[protocol2]`` is the Series,
-    which ``materialize`` pickles with protocol 2 (bytes as ``_codecs.encode`` calls)."""
+def returns_object(path: Path) -> tuple[pd.Series | pd.DataFrame, int]:
+    """What a returns CSV is pickled as, and with which pickle protocol: its Series (protocol
+    4), or as the value column's header word says: ``return[frame]`` a 1-column DataFrame of it,
+    ``return[int64]`` its values as int64 (as upstream code that never made floats leaves them),
+    ``return[protocol2]`` the Series with protocol 2 (its bytes as ``_codecs.encode`` calls)."""
     series = csv_to_series(path)
     name, _, kind = str(series.name).partition("[")
     kind = kind.removesuffix("]")
-    if not kind or kind == "protocol2":  # a float64 Series, pickled with protocol 2
-        return series.rename(name)
-    if kind not in _VALUE_KINDS:
+    if kind and kind not in _VALUE_KINDS:
         raise HarnessError(f"{path}: value column {series.name!r}: unknown kind {kind!r}")
     series = series.rename(name)
     if kind == "frame":
-        return series.to_frame()
-    if series.isna().any() or (series != series.round()).any():
-        raise HarnessError(f"{path}: return[int64] needs whole numbers")
-    return series.astype("int64")
+        return series.to_frame(), 4
+    if kind == "int64":
+        if series.isna().any() or (series != series.round()).any():
+            raise HarnessError(f"{path}: return[int64] needs whole numbers")
+        return series.astype("int64"), 4
+    return series, 2 if kind == "protocol2" else 4
 
 
 def materialize(case_folder: Path, destination: Path) -> Path:
@@ -161,8 +156,8 @@ def materialize(case_folder: Path, destination: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.suffix == ".csv" and source.parent.name == "returns":
             buffer = io.BytesIO()
-            protocol = 2 if _value_kind(source) == "protocol2" else 4
-            pickle.dump(returns_object(source), buffer, protocol=protocol)
+            returns, protocol = returns_object(source)
+            pickle.dump(returns, buffer, protocol=protocol)
             target.with_suffix(".pkl").write_bytes(buffer.getvalue())
         elif source.name.endswith(".pkl.b64"):
             raw = base64.b64decode(source.read_text(encoding="ascii"))
