@@ -40,6 +40,7 @@ from ..meta.figures import figure_specs
 from ..meta.tables import CSV_FAMILIES, table_names
 from ..pipeline import MetaRun, run_meta_pipeline
 from ..settings import Settings
+from .cache_probe import arrays_digest, probe_entry
 from .inputs import INPUTS, inputs_document
 from .materialize import Case, load_case, materialize
 from .normalize import dumps_golden, frame_document, normalize, scrub_text
@@ -250,10 +251,6 @@ def _cache_entry(lakehouse: Path, entry: Path) -> dict[str, Any]:
         arrays = {name: archive[name] for name in sorted(archive.files)}
     text = arrays["meta"].tobytes().decode("utf-8")
     meta = json.loads(text)
-    digest = hashlib.sha256()
-    for name in ("index", "values"):
-        digest.update(str(arrays[name].shape).encode("ascii"))
-        digest.update(np.ascontiguousarray(arrays[name]).tobytes())
     relative = entry.relative_to(lakehouse).as_posix().replace(entry.stem, "<KEY>")
     return {
         **described,
@@ -262,7 +259,8 @@ def _cache_entry(lakehouse: Path, entry: Path) -> dict[str, Any]:
         "meta_keys": sorted(meta),
         "meta_sorted_json": text == json.dumps(meta, sort_keys=True),
         "meta_key_is_the_file_name": meta.get("key") == entry.stem,
-        "arrays_sha256_verified": meta.get("arrays_sha256") == digest.hexdigest(),
+        "arrays_sha256_verified": meta.get("arrays_sha256")
+        == arrays_digest(arrays["index"], arrays["values"]),
     }
 
 
@@ -275,11 +273,16 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
     settings = run.computation.settings
     lakehouse = settings.lakehouse_dir
     files = sorted(p for p in lakehouse.rglob("*") if p.is_file())
-    stored = sorted(
-        (_cache_entry(lakehouse, p) for p in files if p.suffix == ".npz"),
-        key=lambda e: json.dumps(e, sort_keys=True),
+    # sorted by what they hold, not by their keys (which change with the package version)
+    described = sorted(
+        (json.dumps(_cache_entry(lakehouse, p), sort_keys=True), p)
+        for p in files
+        if p.suffix == ".npz"
     )
+    stored = [json.loads(text) for text, _ in described]
+    entries = [path for _, path in described]
     others = [p.relative_to(lakehouse).as_posix() for p in files if p.suffix != ".npz"]
+    probed = probe_entry(entries[0]) if entries else {}
     lines: list[str] = []
     again = run_meta_pipeline(
         settings,
@@ -295,6 +298,7 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
     return {
         "stored_by_first_run": stored,
         "other_files_in_the_lakehouse": others,
+        "one_entry_broken_one_rule_at_a_time": probed,
         "second_run": {
             "cache_lines": [line for line in lines if re.search(r"(^|\] )cache: ", line)],
             "hits": list(again.computation.cache_hits),
