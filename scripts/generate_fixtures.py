@@ -1395,13 +1395,14 @@ def sources_case() -> Workspace:
 
     extra = {"nautilus_backtrader_hrp": stream(6601, days, 0.0002, 0.03)}
     sleeves = [
-        # two engines' files: unpinned takes the first by sorted name (custom_vectorbt_...)
+        # two engines' files: unpinned takes the first by sorted name (custom_vectorbt_...);
+        # "_hrp.pkl" (no engine, no simulator) sorts before both and is not a returns file
         sleeve_of(
             "multi_20260101-000000",
             "multi",
             streams(6602),
             [("NYSE:MUL", 1.0)],
-            extra_files=dict(extra),
+            extra_files={**extra, "_hrp": stream(6608, days, -0.002, 0.05)},
         ),
         # the same two files, pinned to the other engine: its ledger records count for health
         sleeve_of(
@@ -1412,13 +1413,14 @@ def sources_case() -> Workspace:
             extra_files=dict(extra),
             foreign=[("nautilus", "hrp", 8, 6)],
         ),
-        # pinned by simulator only
+        # pinned by simulator only, a simulator whose name holds "_": the engine is the part
+        # of the stem before the first "_" ("custom"), the simulator the rest ("back_trader")
         sleeve_of(
             "pin_sim_20260101-000000",
             "pin_sim",
             streams(6604),
             [("NYSE:PSM", 1.0)],
-            extra_files={"custom_backtrader_hrp": stream(6605, days, 0.0006, 0.02)},
+            extra_files={"custom_back_trader_hrp": stream(6605, days, 0.0006, 0.02)},
         ),
         # logic atoms only (v2 file)
         sleeve_of(
@@ -1466,7 +1468,7 @@ def sources_case() -> Workspace:
             "sleeves": [
                 {"id": "multi", "profile": "multi"},
                 {"id": "pin_engine", "profile": "pin_engine", "engine": "nautilus"},
-                {"id": "pin_sim", "profile": "pin_sim", "simulator": "backtrader"},
+                {"id": "pin_sim", "profile": "pin_sim", "simulator": "back_trader"},
                 {"id": "atoms", "profile": "atoms"},
                 {"id": "both", "profile": "both"},
             ],
@@ -1479,7 +1481,9 @@ def sources_case() -> Workspace:
         sleeves,
         case(
             "Returns file choice (first sorted name unpinned; an engine pin, whose health counts "
-            "only that engine's ledger records: 6/8 = 0.75; a simulator pin) and weights file "
+            "only that engine's ledger records: 6/8 = 0.75; a simulator pin 'back_trader' "
+            "holding '_'; a stray '_hrp.pkl' with no engine, sorted first, never chosen) and "
+            "weights file "
             "choice (logic atoms "
             "FX_IDC:EURUSD_carry_x_LONG, BTCUSDT_trend_SHORT with a positive Net_Weight, "
             "FX_IDC:GBP_mr_SHORT; portfolio_flattened.json preferred over a v2 decoy).",

@@ -204,6 +204,13 @@ def remove(rel: str) -> Mutation:
     return mutate
 
 
+def copy(rel: str, to: str) -> Mutation:
+    def mutate(ctx: Ctx) -> None:
+        shutil.copyfile(_path(ctx, rel), _path(ctx, to))
+
+    return mutate
+
+
 def both(*mutations: Mutation) -> Mutation:
     def mutate(ctx: Ctx) -> None:
         for mutation in mutations:
@@ -1459,6 +1466,28 @@ CATALOGUE: list[Hostile] = [
         remove(PKL),
         errors.MissingArtifactError,
         r"data/returns/\*_hrp\.pkl: no returns file for risk profile 'hrp' \(sleeve 'alpha'",
+        (f"{ALPHA}/data/returns",),
+    ),
+    Hostile(
+        # the pins are named even when only one is set; every candidate is listed
+        "returns-engine-pin-unmatched",
+        both(sleeve(0, engine="nope"), copy(PKL, f"{ALPHA}/data/returns/other_vectorbt_hrp.pkl")),
+        errors.MissingArtifactError,
+        r"no returns file for risk profile 'hrp' with engine='nope' simulator=None "
+        r"\(sleeve 'alpha', .*\); files there: custom_vectorbt_hrp\.pkl, other_vectorbt_hrp\.pkl$",
+        (f"{ALPHA}/data/returns",),
+    ),
+    Hostile(
+        # no file of the risk profile: every file of the folder is listed instead
+        "returns-only-other-risk-profiles",
+        both(
+            copy(PKL, f"{ALPHA}/data/returns/custom_vectorbt_erc.pkl"),
+            copy(PKL, f"{ALPHA}/data/returns/custom_vectorbt_minvar.pkl"),
+            remove(PKL),
+        ),
+        errors.MissingArtifactError,
+        r"no returns file for risk profile 'hrp' \(sleeve 'alpha', .*\); "
+        r"files there: custom_vectorbt_erc\.pkl, custom_vectorbt_minvar\.pkl$",
         (f"{ALPHA}/data/returns",),
     ),
     Hostile(
