@@ -210,7 +210,7 @@ def case(
     description: str,
     profile: str,
     risks: list[str],
-    run_id: str = "golden_run",
+    run_id: str | None = "golden_run",
     error: tuple[str, str] | None = None,
     draw_figures: bool = False,
     cached_rerun: bool = False,
@@ -369,7 +369,13 @@ def basic_cases() -> list[Workspace]:
                     sigma=0.01,
                 ),
             ],
-            case("Two crypto sleeves, HRP: the basic artifact contract.", "meta_two", ["hrp"]),
+            case(
+                "Two crypto sleeves, HRP: the basic artifact contract; no run id given, so the "
+                "runner names the run meta_two_20260101-000000 (profile and golden clock).",
+                "meta_two",
+                ["hrp"],
+                run_id=None,
+            ),
         )
     )
     for alignment in ("intersect", "compound"):

@@ -1,7 +1,8 @@
-"""Returns CSVs of a case folder: the header words that choose the kind of index."""
+"""Case folders: the returns CSVs' header words that choose the kind of index, and case.json."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, timedelta, timezone
 from pathlib import Path
@@ -10,7 +11,12 @@ import pandas as pd
 import pytest
 
 from tradingview_scraper.errors import HarnessError
-from tradingview_scraper.harness.materialize import csv_to_series, materialize, returns_object
+from tradingview_scraper.harness.materialize import (
+    csv_to_series,
+    load_case,
+    materialize,
+    returns_object,
+)
 
 
 def _csv(tmp_path: Path, header: str, *rows: str) -> Path:
@@ -103,3 +109,25 @@ def test_protocol2_pickles_the_series_with_protocol_2(tmp_path: Path) -> None:
     data = (workspace / "data" / "returns" / "x.pkl").read_bytes()
     assert data[:2] == b"\x80\x02" and b"_codecs" in data
     assert pd.read_pickle(workspace / "data" / "returns" / "x.pkl").tolist() == [0.5]
+
+
+def _case_file(folder: Path, run_id: object) -> Path:
+    folder.mkdir()
+    document = {
+        "meta_profile": "meta_two",
+        "risk_profiles": ["hrp"],
+        "run_id": run_id,
+        "expect": {"outcome": "success"},
+    }
+    (folder / "case.json").write_text(json.dumps(document), encoding="utf-8")
+    return folder
+
+
+def test_a_null_run_id_leaves_the_id_to_the_runner(tmp_path: Path) -> None:
+    assert load_case(_case_file(tmp_path / "c", None)).run_id is None
+    assert load_case(_case_file(tmp_path / "d", "mine")).run_id == "mine"
+
+
+def test_a_run_id_that_is_not_a_string_is_a_harness_error(tmp_path: Path) -> None:
+    with pytest.raises(HarnessError, match=r"run_id must be a string or null, not 7"):
+        load_case(_case_file(tmp_path / "c", 7))

@@ -203,7 +203,16 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
     )
     # every file of the meta run folder (DESIGN 4's names): an artifact added or dropped is drift
     run_folder = sorted(p.relative_to(run.run_dir).as_posix() for p in run.run_dir.rglob("*"))
-    audit = {"chain": chain_check(ledger), "compact_lines": compact, "run_folder": run_folder}
+    # where the run folder is, named by its run id: scrubbed when the case chose the id, as the
+    # runner named it when the case left it to the default (the golden clock decides it)
+    where = run.run_dir.relative_to(run.computation.settings.workspace).as_posix()
+    run_dir = where if case.run_id is None else scrub_text(where, **scrub)
+    audit = {
+        "chain": chain_check(ledger),
+        "compact_lines": compact,
+        "run_dir": run_dir,
+        "run_folder": run_folder,
+    }
     out[f"{case.name}.audit"] = (
         "json",
         _document("audit", {**audit, "records": normalize(ledger, **scrub)}),
@@ -288,7 +297,7 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
         settings,
         case.meta_profile,
         list(case.risk_profiles),
-        run_id=f"{case.run_id}_cached",
+        run_id=f"{run.run_id}_cached",
         environ={"SOURCE_DATE_EPOCH": GOLDEN_EPOCH},
         progress=lines.append,
         draw_figures=False,
@@ -306,7 +315,7 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
         settings,
         case.meta_profile,
         list(case.risk_profiles),
-        run_id=f"{case.run_id}_edited",
+        run_id=f"{run.run_id}_edited",
         environ={"SOURCE_DATE_EPOCH": GOLDEN_EPOCH},
         progress=third_lines.append,
         draw_figures=False,
@@ -415,7 +424,8 @@ def failure_outputs(
     """
     workspace = materialize(case.folder, destination / "ws")
     command = ["run", "--profile", case.meta_profile, "--risk-profiles"]
-    command += [",".join(case.risk_profiles), "--run-id", case.run_id]
+    command += [",".join(case.risk_profiles)]
+    command += [] if case.run_id is None else ["--run-id", case.run_id]
     failure = observe_failure(
         workspace, command, cli=cli, library=lambda: run_case(case, destination / "library")
     )

@@ -49,7 +49,7 @@ class Case:
     folder: Path
     meta_profile: str
     risk_profiles: tuple[str, ...]
-    run_id: str
+    run_id: str | None  # None: the runner's default, ``<meta profile>_<YYYYmmdd-HHMMSS>``
     expect: str  # "success" or "error"
     error_type: str | None = None
     message_pattern: str | None = None
@@ -67,6 +67,8 @@ def load_case(folder: Path) -> Case:
         for name, flag in flags.items():
             if not isinstance(flag, bool):
                 raise TypeError(f"{name} must be true or false, not {flag!r}")
+        if data["run_id"] is not None and not isinstance(data["run_id"], str):
+            raise TypeError(f"run_id must be a string or null, not {data['run_id']!r}")
         return Case(
             name=folder.name,
             folder=folder,
