@@ -18,6 +18,12 @@ a survivor too), timeouts (counted as killed), the survivors explained in
 explained there are listed by name (``mutmut show NAME`` prints the diff); entries of the list
 that are no longer survivors are reported as stale. With ``--min-score P`` the exit code is 1
 when the score of the target modules is below ``P`` percent.
+
+``--resume`` keeps ``mutants/`` and re-checks, in the modules named, only what a new fixture
+could change: mutants never checked, survivors and "no tests". A killed mutant stays killed
+(goldens are only ever added; a changed source file makes mutmut regenerate its mutants,
+unchecked). mutmut's map from tests to the functions they call is collected afresh, because a
+fixture added since may reach a function no golden reached before.
 """
 
 from __future__ import annotations
@@ -74,6 +80,20 @@ def collect(root: Path) -> dict[str, dict[str, int | None]]:
         if codes:
             results[module_of(meta, root)] = dict(sorted(codes.items()))
     return results
+
+
+def to_recheck(root: Path, modules: list[str]) -> list[str]:
+    """What ``--resume`` runs: per module, every mutant not killed by the last results; a
+    module with no results yet is named by its pattern (all of its mutants)."""
+    results = collect(root)
+    out: list[str] = []
+    for module in modules:
+        codes = results.get(module)
+        if codes is None:
+            out.append(mutant_glob(module))
+        else:
+            out.extend(name for name, code in codes.items() if code not in KILLED)
+    return out
 
 
 def is_target(module: str) -> bool:
@@ -147,7 +167,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("modules", nargs="*", help="e.g. meta/flatten.py (default: all)")
     parser.add_argument("--report", action="store_true", help="only read the last results")
-    parser.add_argument("--resume", action="store_true", help="keep mutants/ from the last run")
+    parser.add_argument(
+        "--resume", action="store_true", help="keep mutants/; re-check what was not killed"
+    )
     parser.add_argument("--max-children", type=int, default=2, help="parallel mutants (2)")
     parser.add_argument("--min-score", type=float, default=None, help="fail below P percent")
     args = parser.parse_args()
@@ -162,13 +184,20 @@ def main() -> int:
             return 3
         if not args.resume and root.exists():
             shutil.rmtree(root)
-        command = ["mutmut", "run", "--max-children", str(args.max_children)]
-        command += [mutant_glob(m) for m in args.modules]
-        print("$ " + " ".join(command), flush=True)
-        done = subprocess.run(command, cwd=REPO, check=False)
-        if done.returncode not in (0, 1):
-            print(f"error: mutmut exited with {done.returncode}", file=sys.stderr)
-            return done.returncode
+        names = [mutant_glob(m) for m in args.modules]
+        if args.resume and root.is_dir():
+            (root / "mutmut-stats.json").unlink(missing_ok=True)  # map tests afresh
+            names = to_recheck(root, args.modules or sorted(collect(root)))
+        if args.resume and root.is_dir() and not names:
+            print("nothing to re-check: every mutant of these modules is killed")
+        else:
+            command = ["mutmut", "run", "--max-children", str(args.max_children)]
+            print("$ " + " ".join(command + names[:8]) + (" ..." if len(names) > 8 else ""))
+            print(f"  ({len(names)} mutant name(s) or pattern(s))", flush=True)
+            done = subprocess.run(command + names, cwd=REPO, check=False)
+            if done.returncode not in (0, 1):
+                print(f"error: mutmut exited with {done.returncode}", file=sys.stderr)
+                return done.returncode
     if not root.is_dir():
         print("error: no mutants/ folder: run without --report first", file=sys.stderr)
         return 3

@@ -81,3 +81,17 @@ def test_module_names_and_patterns(mutants: ModuleType, tmp_path: Path) -> None:
     assert mutants.mutant_glob("meta/flatten.py") == "tradingview_scraper.meta.flatten.*"
     assert mutants.is_target("io/runs.py") and mutants.is_target("pipeline.py")
     assert not mutants.is_target("harness/cli.py") and not mutants.is_target("settings.py")
+
+
+def test_resume_rechecks_all_but_the_killed(mutants: ModuleType, tmp_path: Path) -> None:
+    name = "tradingview_scraper.meta.flatten.x_flatten__mutmut_{}".format
+    # killed (1, and 36 a timeout) stay; survived (0), no tests (33) and unchecked are re-run
+    _meta(tmp_path, "meta/flatten.py", {name(1): 1, name(2): 36, name(3): 0, name(4): 33})
+    _meta(tmp_path, "meta/health.py", {"tradingview_scraper.meta.health.x_f__mutmut_1": None})
+    recheck = mutants.to_recheck(tmp_path, ["meta/flatten.py", "meta/health.py", "io/runs.py"])
+    assert recheck == [
+        name(3),
+        name(4),
+        "tradingview_scraper.meta.health.x_f__mutmut_1",
+        "tradingview_scraper.io.runs.*",  # no results yet: all of its mutants
+    ]
