@@ -150,11 +150,13 @@ def report(results: dict[str, dict[str, int | None]], reasons: dict[str, str]) -
         for name in unexplained:
             print(f"  {name}")
         print("see one with: mutmut show NAME")
-    checked_modules = {m for m in results}
+    # listed, in a module with results, and checked but not a survivor (or no longer a mutant)
+    verdicts = {name: code for codes in results.values() for name, code in codes.items()}
+    prefixes = tuple(mutant_glob(m)[:-1] for m in results)
     stale = [
         n
         for n in sorted(reasons)
-        if n not in survivors and any(mutant_glob(m)[:-1] in n for m in checked_modules)
+        if n not in survivors and n.startswith(prefixes) and verdicts.get(n, 1) is not None
     ]
     if stale:
         print(f"\n{len(stale)} entr(y/ies) of the survivors list no longer survive (remove them):")
@@ -187,6 +189,9 @@ def main() -> int:
         names = [mutant_glob(m) for m in args.modules]
         if args.resume and root.is_dir():
             (root / "mutmut-stats.json").unlink(missing_ok=True)  # map tests afresh
+            # mutmut copies these over the old copies without removing what is gone since
+            for copied in ("tests", "fixtures", "golden", "scripts"):
+                shutil.rmtree(root / copied, ignore_errors=True)
             names = to_recheck(root, args.modules or sorted(collect(root)))
         if args.resume and root.is_dir() and not names:
             print("nothing to re-check: every mutant of these modules is killed")
