@@ -20,10 +20,10 @@ that are no longer survivors are reported as stale. With ``--min-score P`` the e
 when the score of the target modules is below ``P`` percent.
 
 ``--resume`` keeps ``mutants/`` and re-checks, in the modules named, only what a new fixture
-could change: mutants never checked, survivors and "no tests". A killed mutant stays killed
-(goldens are only ever added; a changed source file makes mutmut regenerate its mutants,
-unchecked). mutmut's map from tests to the functions they call is collected afresh, because a
-fixture added since may reach a function no golden reached before.
+could change: mutants never checked, and survivors and "no tests" not explained in the list. A
+killed mutant stays killed (goldens are only ever added; a changed source file makes mutmut
+regenerate its mutants, unchecked). mutmut's map from tests to the functions they call is
+collected afresh, because a fixture added since may reach a function no golden reached before.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Collection
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -82,9 +83,10 @@ def collect(root: Path) -> dict[str, dict[str, int | None]]:
     return results
 
 
-def to_recheck(root: Path, modules: list[str]) -> list[str]:
-    """What ``--resume`` runs: per module, every mutant not killed by the last results; a
-    module with no results yet is named by its pattern (all of its mutants)."""
+def to_recheck(root: Path, modules: list[str], listed: Collection[str] = ()) -> list[str]:
+    """What ``--resume`` runs: per module, every mutant neither killed by the last results nor
+    explained in the survivors list (``listed``; a survivor costs a whole golden run, and an
+    explained one survives again); a module with no results yet is named by its pattern."""
     results = collect(root)
     out: list[str] = []
     for module in modules:
@@ -92,7 +94,7 @@ def to_recheck(root: Path, modules: list[str]) -> list[str]:
         if codes is None:
             out.append(mutant_glob(module))
         else:
-            out.extend(name for name, code in codes.items() if code not in KILLED)
+            out.extend(n for n, code in codes.items() if code not in KILLED and n not in listed)
     return out
 
 
@@ -192,7 +194,7 @@ def main() -> int:
             # mutmut copies these over the old copies without removing what is gone since
             for copied in ("tests", "fixtures", "golden", "scripts"):
                 shutil.rmtree(root / copied, ignore_errors=True)
-            names = to_recheck(root, args.modules or sorted(collect(root)))
+            names = to_recheck(root, args.modules or sorted(collect(root)), explained())
         if args.resume and root.is_dir() and not names:
             print("nothing to re-check: every mutant of these modules is killed")
         else:

@@ -88,7 +88,12 @@ def test_resume_rechecks_all_but_the_killed(mutants: ModuleType, tmp_path: Path)
     # killed (1, and 36 a timeout) stay; survived (0), no tests (33) and unchecked are re-run
     _meta(tmp_path, "meta/flatten.py", {name(1): 1, name(2): 36, name(3): 0, name(4): 33})
     _meta(tmp_path, "meta/health.py", {"tradingview_scraper.meta.health.x_f__mutmut_1": None})
-    recheck = mutants.to_recheck(tmp_path, ["meta/flatten.py", "meta/health.py", "io/runs.py"])
+    _meta(tmp_path, "meta/metrics.py", {"tradingview_scraper.meta.metrics.x_g__mutmut_1": 0})
+    modules = ["meta/flatten.py", "meta/health.py", "io/runs.py", "meta/metrics.py"]
+    # an explained survivor is not re-checked
+    recheck = mutants.to_recheck(
+        tmp_path, modules, {"tradingview_scraper.meta.metrics.x_g__mutmut_1"}
+    )
     assert recheck == [
         name(3),
         name(4),
