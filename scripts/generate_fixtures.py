@@ -2848,6 +2848,211 @@ def bounds_projection_case() -> Workspace:
     )
 
 
+def mv_search_streams(seed: int) -> list[pd.Series]:
+    """The streams of problem ``seed`` of the min_variance survivor search:
+    4 to 8 sleeves over 30 to 80 business days, two common factors with loadings of one of
+    three kinds (wide with signs, one dominant factor, nearly independent) plus own noise."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(4, 9))
+    t = int(rng.integers(30, 81))
+    f = rng.normal(0.0004, 0.01, (2, t))
+    kind = rng.integers(3)
+    days = tradfi_days("2025-10-01", t)
+    out = []
+    for _ in range(n):
+        if kind == 0:
+            a, b = rng.uniform(-1.5, 1.5, 2)
+        elif kind == 1:
+            a, b = rng.uniform(0.2, 1.5), rng.uniform(-0.3, 0.3)
+        else:
+            a, b = rng.uniform(-0.3, 0.3, 2)
+        sigma = rng.choice([0.001, 0.003, 0.006, 0.01, 0.02])
+        values = np.round(a * f[0] + b * f[1] + rng.normal(0.0002, sigma, t), 10)
+        out.append(pd.Series(values, index=days))
+    return out
+
+
+def min_variance_paths_case() -> Workspace:
+    """Nested min_variance branches, each taking ``allocation/min_variance.py`` down one path
+    (found by a seeded search over ``mv_search_streams`` and screened: every
+    decision has a margin far above rounding, and the goldens are the same on perturbed
+    covariances, the dependency floors and Python 3.13). The root is equal weight, so the
+    branch results (weights and ``iterations``) are what the goldens pin.
+    """
+    risk = "min_variance"
+    # branch -> (search seed, meta_allocation bounds, per-sleeve weight_limit or None, scale)
+    plan: dict[str, tuple[int, dict[str, object], list[tuple[float, float]] | None, float]] = {
+        # PDAS revisits a side pattern after 5 solves; the primal fallback starts with three
+        # weights on 0.05, takes one step (cycle0 blocked at 0.4; cycle1, below 0.05 at the
+        # target, stays free) and stops: 7
+        "cycle": (2044, {"min_weight": 0.05, "max_weight": 0.4}, None, 1.0),
+        # the same streams scaled by 2**-260 (returns ~1e-80, covariance ~1e-160): the scaling
+        # to a unit mean diagonal makes the result bit-identical to "cycle"
+        "tiny": (2044, {"min_weight": 0.05, "max_weight": 0.4}, None, 2.0**-260),
+        # PDAS ends with every weight bound; the budget multiplier of 4 lower and 1 upper bound
+        # (one sleeve fixed at 0.1) already satisfies the KKT conditions: 3
+        "all_bound": (
+            1321,
+            {},
+            [(0.1, 0.6), (0.1, 0.3), (0.2, 0.4), (0.15, 0.6), (0.1, 0.1), (0.15, 0.6)],
+            1.0,
+        ),
+        # every weight bound after 4 PDAS solves; the primal method starts with three free
+        # weights, a step blocked at an upper bound, then one blocked at the lower bound: 7
+        "steps": (658, {"min_weight": 0.02, "max_weight": 0.2}, None, 1.0),
+        # a PDAS cycle; the primal method releases s3 from its lower bound, then a step
+        # blocks s1 at the lower bound while s3 stays free: 8
+        "release": (3313, {"min_weight": 0.02, "max_weight": 0.32}, None, 1.0),
+        # every weight bound (4 lower, 3 upper, 0.1 / 0.2); three releases (the first one
+        # breaks the budget multiplier's tie, either way to the same path length), then a step
+        # blocked at an upper bound: 7
+        "releases": (1753, {"min_weight": 0.1, "max_weight": 0.2}, None, 1.0),
+    }
+    streams: dict[str, pd.Series] = {}
+    manifest: dict[str, object] = {
+        "meta_mv_paths": {
+            "sleeves": [{"id": b, "meta_profile": f"meta_mv_{b}"} for b in plan],
+            "meta_allocation": {"risk_profiles": [risk], "method": "equal_weight"},
+        }
+    }
+    for name, (seed, settings, limits, scale) in plan.items():
+        ids = []
+        for k, series in enumerate(mv_search_streams(seed)):
+            streams[f"{name}{k}"] = series * scale
+            ids.append(f"{name}{k}")
+        if limits is None:
+            sleeves = atomic(ids)
+        else:
+            sleeves = [
+                {"id": i, "profile": i, "weight_limit": list(b)}
+                for i, b in zip(ids, limits, strict=True)
+            ]
+        body: dict[str, object] = {"sleeves": sleeves}
+        if settings:
+            body["meta_allocation"] = settings
+        manifest[f"meta_mv_{name}"] = body
+    return Workspace(
+        "min_variance_paths",
+        manifest,
+        [one_window_sleeve(name, series, risk) for name, series in streams.items()],
+        case(
+            "min_variance in six nested branches under an equal-weight root, one path of the "
+            "active-set solver each: the primal-dual method revisits a side pattern after 5 "
+            "solves and the primal fallback finishes with one blocked step (7 iterations); the "
+            "same streams scaled by 2**-260 (identical weights and iterations: the covariance "
+            "is scaled to a unit mean diagonal); every weight bound with a fixed sleeve, where "
+            "the budget multiplier of the bounds already proves optimality (3); a primal "
+            "fallback whose steps block first at an upper, then at a lower bound (7); a cycle "
+            "followed by a release from a lower bound and a step blocked at a lower bound (8); "
+            "an all-bound start with three releases before a blocked step (7).",
+            "meta_mv_paths",
+            [risk],
+        ),
+    )
+
+
+def singular_hedge_streams(seed: int, index: pd.DatetimeIndex) -> dict[str, pd.Series]:
+    """Four sleeves of returns k * 2**-7 (k integer) over 65 rows with column sums 0: ``a``
+    (+-1, a 0 on the first row), ``b = -a`` (correlation exactly -1) and ``c``, ``d`` with
+    var(c) + var(d) = 2 var(a). The sample covariance (divisor 64) and its mean diagonal
+    (= var(a)) are exact, so the scaled matrix has s_aa = s_bb = 1, s_ab = -1 exactly and the
+    Cholesky factorization of any free set starting with a, b meets an exactly zero pivot."""
+    assert len(index) == 65
+    rng = np.random.default_rng(seed)
+    a = np.concatenate([[0], rng.permutation(np.repeat([1, -1], 32))])
+    levels, p = [-2, -1, 0, 1, 2], [0.06, 0.26, 0.36, 0.26, 0.06]
+    while True:
+        c = rng.choice(levels, 65, p=p)
+        d = rng.choice(levels, 65, p=p)
+        c[-1] -= c.sum()
+        d[-1] -= d.sum()
+        if abs(c[-1]) <= 3 and abs(d[-1]) <= 3 and c @ c + d @ d == 2 * (a @ a):
+            break
+    q = 0.0078125
+    return {
+        name: pd.Series(q * values + 0.0, index=index)  # + 0.0: no -0.0 in the CSV
+        for name, values in (("sg_a", a), ("sg_b", -a), ("sg_c", c), ("sg_d", d))
+    }
+
+
+def min_variance_bounds_case() -> Workspace:
+    """Nested min_variance branches at the bound configurations of
+    ``allocation/min_variance.py``: lower bounds summing to 1 + 1e-12 (every weight on its
+    lower bound: the one-sided budget multiplier, a negative finish_weights residual with no
+    room to take it), upper bounds summing to exactly 1, every sleeve fixed, and a
+    correlation of exactly -1 that sends the free-set solve to its least-squares KKT branch
+    (an exactly singular covariance on the free set).
+    """
+    risk = "min_variance"
+    days = tradfi_days("2025-10-01", 40)
+    mixed = [(1.0, 0.2, 0.003), (-0.8, 0.5, 0.004), (0.3, -1.0, 0.006), (0.6, 0.6, 0.01)]
+    positive = [(1.0, 0.0, 0.004), (0.8, 0.3, 0.006), (0.5, -0.2, 0.01), (1.2, 0.4, 0.003)]
+    streams: dict[str, pd.Series] = {}
+
+    def named(prefix: str, series: list[pd.Series]) -> list[str]:
+        for k, s in enumerate(series):
+            streams[f"{prefix}{k}"] = s
+        return [f"{prefix}{k}" for k in range(len(series))]
+
+    def limited(ids: list[str], limits: list[tuple[float, float]]) -> list[dict[str, object]]:
+        return [
+            {"id": i, "profile": i, "weight_limit": list(b)}
+            for i, b in zip(ids, limits, strict=True)
+        ]
+
+    over = named("lo_over", factor_streams(8103, days, mixed))
+    hi_sum = named("hi_sum", factor_streams(8102, days, positive))
+    fixed = named("fixed", factor_streams(8101, days, positive))
+    streams.update(singular_hedge_streams(8110, tradfi_days("2025-10-01", 65)))
+    singular = ["sg_a", "sg_b", "sg_c", "sg_d"]
+    branches: dict[str, dict[str, object]] = {
+        # sum(lo) = 1 + 1e-12 (within check_feasible's tolerance): PDAS leaves the last free
+        # weight 1e-12 below its bound (10 x WEIGHT_TOL), every weight ends on its lower bound
+        # after the primal fallback's budget multiplier of lower bounds only; the weights are
+        # the lower bounds themselves: finish_weights has no room for the -1e-12 residual
+        "lo_over": {
+            "sleeves": limited(over, [(0.25, 1.0)] * 3 + [(0.250000000001, 1.0)]),
+        },
+        # four sleeves with max_weight 0.25: every weight on its upper bound, the budget
+        # multiplier of upper bounds only
+        "hi_sum": {"sleeves": atomic(hi_sum), "meta_allocation": {"max_weight": 0.25}},
+        # every sleeve fixed (weight_limit [w, w]): no free weight from the first solve on
+        "fixed": {"sleeves": limited(fixed, [(0.1, 0.1), (0.2, 0.2), (0.3, 0.3), (0.4, 0.4)])},
+        # sg_b = -sg_a: Cholesky of the free set fails on an exactly zero pivot; the
+        # least-squares KKT solution (0.5, 0.5, 0, 0) first, then sg_c, sg_d on 0.25 and the
+        # hedge pair free, again by least squares: 2 iterations
+        "singular": {
+            "sleeves": limited(singular, [(0.0, 1.0), (0.0, 1.0), (0.25, 1.0), (0.25, 1.0)]),
+        },
+    }
+    manifest: dict[str, object] = {
+        "meta_mv_bounds": {
+            "sleeves": [{"id": b, "meta_profile": f"meta_mv_{b}"} for b in branches],
+            "meta_allocation": {"risk_profiles": [risk], "method": "equal_weight"},
+        }
+    }
+    for name, body in branches.items():
+        manifest[f"meta_mv_{name}"] = body
+    return Workspace(
+        "min_variance_bounds",
+        manifest,
+        [one_window_sleeve(name, series, risk) for name, series in streams.items()],
+        case(
+            "min_variance in four nested branches under an equal-weight root, one bound "
+            "configuration each: lower bounds summing to 1 + 1e-12 (every weight on its lower "
+            "bound via the primal fallback and the budget multiplier of lower bounds only; the "
+            "weights are the bounds, finish_weights has no room for the -1e-12 residual); "
+            "four sleeves with max_weight 0.25 (every weight on its upper bound, the "
+            "multiplier of upper bounds only); every sleeve fixed (weights 0.1, 0.2, 0.3, 0.4 "
+            "after 2 iterations); two sleeves with correlation exactly -1 (exact power-of-two "
+            "returns) whose free-set Cholesky factorization fails, so both solves take the "
+            "least-squares KKT branch.",
+            "meta_mv_bounds",
+            [risk],
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
@@ -2875,6 +3080,8 @@ def boundary_cases() -> list[Workspace]:
         covariance_edges_case(),
         *stats_failures(),
         bounds_projection_case(),
+        min_variance_paths_case(),
+        min_variance_bounds_case(),
     ]
 
 
