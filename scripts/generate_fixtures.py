@@ -3053,6 +3053,69 @@ def min_variance_bounds_case() -> Workspace:
     )
 
 
+def figures_unlabelled_case() -> Workspace:
+    """41 sleeves, drawn: one more than the figures label (40), so the heat map and the
+    dendrogram hide their labels and the weights figure draws the 40 largest of 41 sleeves;
+    two sleeve ids of 24 and 25 characters, the second cut to 23 and an ellipsis in the
+    weights figure."""
+    days = tradfi_days("2025-08-01", 50)
+    names = [f"u{k:02d}" for k in range(39)] + ["u39_" + "x" * 20, "u40_" + "y" * 21]
+    sleeves = [
+        sleeve_of(
+            f"{name}_20260101-000000",
+            name,
+            # the two long ids are the calmest sleeves, so HRP gives them bars in the figure
+            {"hrp": stream(7300 + k, days, 0.0003, 0.002 if k >= 39 else 0.006 + 0.0004 * k)},
+            [(f"NYSE:U{k:02d}", 1.0)],
+        )
+        for k, name in enumerate(names)
+    ]
+    return Workspace(
+        "figures_unlabelled",
+        {"meta_unlabelled": {"sleeves": atomic(names)}},
+        sleeves,
+        case(
+            "41 sleeves, drawn: one more than the figures label (40), so the correlation heat "
+            "map and the dendrogram show no sleeve labels and the weights figure draws the 40 "
+            "largest sleeves; the sleeve ids u39_xxx... (24 characters, shown whole) and "
+            "u40_yyy... (25, cut to 23 and an ellipsis).",
+            "meta_unlabelled",
+            ["hrp"],
+            draw_figures=True,
+        ),
+    )
+
+
+def figures_twelve_case() -> Workspace:
+    """12 sleeves, drawn: the most the heat map prints a correlation in each cell for (12),
+    and an equity figure spanning more than a decade (a calm sleeve gaining about 6% a day),
+    whose minor ticks are unlabelled."""
+    days = tradfi_days("2025-08-01", 45)
+    names = [f"t{k:02d}" for k in range(12)]
+    sleeves = [
+        sleeve_of(
+            f"{name}_20260101-000000",
+            name,
+            {"hrp": stream(7400 + k, days, 0.06 if k == 0 else 0.0003, 0.001 + 0.001 * k)},
+            [(f"NYSE:T{k:02d}", 1.0)],
+        )
+        for k, name in enumerate(names)
+    ]
+    return Workspace(
+        "figures_twelve",
+        {"meta_twelve": {"sleeves": atomic(names)}},
+        sleeves,
+        case(
+            "12 sleeves, drawn: the correlation heat map prints the correlation in each of its "
+            "144 cells (it does up to 12 sleeves); t00 gains about 6% a day, so the equity "
+            "figure spans more than a decade and labels no minor tick.",
+            "meta_twelve",
+            ["hrp"],
+            draw_figures=True,
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
@@ -3082,6 +3145,8 @@ def boundary_cases() -> list[Workspace]:
         bounds_projection_case(),
         min_variance_paths_case(),
         min_variance_bounds_case(),
+        figures_unlabelled_case(),
+        figures_twelve_case(),
     ]
 
 
