@@ -152,7 +152,7 @@ def sleeve_inputs(workspace: Path) -> dict[str, str]:
 # ----------------------------------------------------------------------------- concurrency
 
 
-@pytest.mark.parametrize("delay", [None, 0.4], ids=["plain", "slowed"])
+@pytest.mark.parametrize("delay", [None, 0.15], ids=["plain", "slowed"])
 def test_two_runs_with_different_ids_at_the_same_time(
     workspace: Path, tmp_path: Path, delay: float | None
 ) -> None:
@@ -182,7 +182,7 @@ def test_two_runs_with_different_ids_at_the_same_time(
 def test_two_runs_with_the_same_id_one_wins_the_other_is_refused(
     workspace: Path, tmp_path: Path
 ) -> None:
-    first = start(workspace, "meta_same", delay=0.2)
+    first = start(workspace, "meta_same", delay=0.1)
     wait_for_first_staged_file(workspace, "meta_same", first)
     second = start(workspace, "meta_same", delay=0.05)
     results = sorted([finish(first), finish(second)])
