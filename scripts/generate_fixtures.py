@@ -478,6 +478,12 @@ def nested_and_signs() -> list[Workspace]:
                         {"id": "branch", "meta_profile": "meta_branch"},
                     ],
                     "meta_allocation": {"risk_profiles": risks},
+                    # upstream feature flags, accepted and listed as ignored (two here, one in
+                    # the branch: the report joins names with ", " and profiles with "; ")
+                    "features": {
+                        "feat_directional_returns": True,
+                        "feat_directional_sign_test_gate": False,
+                    },
                 },
                 "meta_branch": {
                     "sleeves": [
@@ -485,6 +491,7 @@ def nested_and_signs() -> list[Workspace]:
                         {"id": "leaf_b", "profile": "leaf_b"},
                     ],
                     "meta_allocation": {"risk_profiles": risks, "linkage": "ward"},
+                    "features": {"feat_directional_returns": True},
                 },
             },
             [
