@@ -292,16 +292,20 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
     entries = [path for _, path in described]
     others = [p.relative_to(lakehouse).as_posix() for p in files if p.suffix != ".npz"]
     probed = probe_entry(entries[0]) if entries else {}
+
+    def rerun(suffix: str, lines: list[str]) -> MetaRun:
+        return run_meta_pipeline(
+            settings,
+            case.meta_profile,
+            list(case.risk_profiles),
+            run_id=f"{run.run_id}_{suffix}",
+            environ={"SOURCE_DATE_EPOCH": GOLDEN_EPOCH},
+            progress=lines.append,
+            draw_figures=False,
+        )
+
     lines: list[str] = []
-    again = run_meta_pipeline(
-        settings,
-        case.meta_profile,
-        list(case.risk_profiles),
-        run_id=f"{run.run_id}_cached",
-        environ={"SOURCE_DATE_EPOCH": GOLDEN_EPOCH},
-        progress=lines.append,
-        draw_figures=False,
-    )
+    again = rerun("cached", lines)
     plain = dataclasses.replace(case, cached_rerun=False, draw_figures=False)
     second = golden_outputs(plain, again)
     # a third run after the last returns pickle by path (in nested_depth2 a leaf of the nested
@@ -311,15 +315,7 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
     pickled = settings.workspace / edited
     pickled.write_bytes(pickle.dumps(pd.read_pickle(pickled), protocol=2))
     third_lines: list[str] = []
-    third = run_meta_pipeline(
-        settings,
-        case.meta_profile,
-        list(case.risk_profiles),
-        run_id=f"{run.run_id}_edited",
-        environ={"SOURCE_DATE_EPOCH": GOLDEN_EPOCH},
-        progress=third_lines.append,
-        draw_figures=False,
-    )
+    third = rerun("edited", third_lines)
     after_edit = golden_outputs(plain, third)
     return {
         "stored_by_first_run": stored,
