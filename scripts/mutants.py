@@ -21,8 +21,9 @@ when the score of the target modules is below ``P`` percent.
 
 ``--resume`` keeps ``mutants/`` and re-checks, in the modules named, only what a new fixture
 could change: mutants never checked, and survivors and "no tests" not explained in the list. A
-killed mutant stays killed (goldens are only ever added; a changed source file makes mutmut
-regenerate its mutants, unchecked). mutmut's map from tests to the functions they call is
+killed mutant stays killed, which holds while goldens are only added (a changed source file
+makes mutmut regenerate its mutants, unchecked); after a golden changed on purpose, measure
+afresh without ``--resume``. mutmut's map from tests to the functions they call is
 collected afresh, because a fixture added since may reach a function no golden reached before.
 """
 
@@ -189,13 +190,14 @@ def main() -> int:
         if not args.resume and root.exists():
             shutil.rmtree(root)
         names = [mutant_glob(m) for m in args.modules]
-        if args.resume and root.is_dir():
+        resuming = args.resume and root.is_dir()
+        if resuming:
             (root / "mutmut-stats.json").unlink(missing_ok=True)  # map tests afresh
             # mutmut copies these over the old copies without removing what is gone since
             for copied in ("tests", "fixtures", "golden", "scripts"):
                 shutil.rmtree(root / copied, ignore_errors=True)
             names = to_recheck(root, args.modules or sorted(collect(root)), explained())
-        if args.resume and root.is_dir() and not names:
+        if resuming and not names:
             print("nothing to re-check: every mutant of these modules is killed")
         else:
             command = ["mutmut", "run", "--max-children", str(args.max_children)]

@@ -55,3 +55,14 @@ def _figures_stand_in(request: pytest.FixtureRequest, monkeypatch: pytest.Monkey
     """
     if request.node.get_closest_marker("real_figures") is None:
         monkeypatch.setattr(_figure_draw, "render_svg", _stand_in_svg)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``--dist loadgroup`` (pyproject.toml) a test without an ``xdist_group`` runs on
+    the worker of its file, as ``--dist loadfile`` would place it: module fixtures (the
+    end-to-end tests' shared runs) are built once. The golden suite groups by case instead, so
+    its cases spread over the workers. Runs before xdist turns the groups into node ids."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))

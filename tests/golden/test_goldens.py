@@ -65,13 +65,18 @@ def load_catalogue(path: Path) -> ModuleType | None:
 # golden/hostile/<id>.failure.json
 CATALOGUE = load_catalogue(ROOT / "tests" / "hostile" / "catalogue.py")
 HOSTILE: dict[str, Any] = {e.id: e for e in (CATALOGUE.CATALOGUE if CATALOGUE else [])}
+# under xdist a case's goldens go to one worker (it runs the case once) and the cases spread
+# over the workers (``--dist loadgroup``; tests/conftest.py groups other tests by file)
 PARAMS = [
-    pytest.param(case.name, name, id=name)
+    pytest.param(case.name, name, id=name, marks=pytest.mark.xdist_group(case.name))
     for case in CASES.values()
     for name in (expected_names(case) if case.expect == "success" else failure_names(case))
 ] + [
     pytest.param(
-        f"hostile/{entry.id}", f"hostile.{entry.id}.failure", id=f"hostile.{entry.id}.failure"
+        f"hostile/{entry.id}",
+        f"hostile.{entry.id}.failure",
+        id=f"hostile.{entry.id}.failure",
+        marks=pytest.mark.xdist_group("hostile"),
     )
     for entry in HOSTILE.values()
 ]

@@ -284,11 +284,10 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
     files = sorted(p for p in lakehouse.rglob("*") if p.is_file())
     # sorted by what they hold, not by their keys (which change with the package version)
     described = sorted(
-        (json.dumps(_cache_entry(lakehouse, p), sort_keys=True), p)
-        for p in files
-        if p.suffix == ".npz"
+        ((_cache_entry(lakehouse, p), p) for p in files if p.suffix == ".npz"),
+        key=lambda pair: json.dumps(pair[0], sort_keys=True),
     )
-    stored = [json.loads(text) for text, _ in described]
+    stored = [entry for entry, _ in described]
     entries = [path for _, path in described]
     others = [p.relative_to(lakehouse).as_posix() for p in files if p.suffix != ".npz"]
     probed = probe_entry(entries[0]) if entries else {}
