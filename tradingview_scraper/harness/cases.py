@@ -25,6 +25,7 @@ import json
 import os
 import pickle
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -316,6 +317,7 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
     third_lines: list[str] = []
     third = rerun("edited", third_lines)
     after_edit = golden_outputs(plain, third)
+    ingredients = _key_ingredient_probes(case, settings.workspace, edited, rerun)
     return {
         "stored_by_first_run": stored,
         "other_files_in_the_lakehouse": others,
@@ -325,6 +327,7 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
             "hits": list(again.computation.cache_hits),
             "goldens_that_differ": sorted(n for n, v in second.items() if first.get(n) != v),
         },
+        "runs_after_changing_one_key_ingredient": ingredients,
         "run_after_repickling_one_input": {
             "repickled": edited,
             "cache_lines": [line for line in third_lines if re.search(r"(^|\] )cache: ", line)],
@@ -332,6 +335,64 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
             "goldens_that_differ": sorted(n for n, v in after_edit.items() if first.get(n) != v),
         },
     }
+
+
+def _key_ingredient_probes(
+    case: Case, workspace: Path, returns_file: str, rerun: Callable[[str, list[str]], MetaRun]
+) -> dict[str, Any]:
+    """Rerun after changing, one at a time, one ingredient of the cache key that leaves the
+    returns' bytes alone (DESIGN 3: the key names the run, the returns file and the whole
+    validated meta profile, not only the bytes), and undo the change: each run's cache hits.
+
+    - ``a_newer_run_with_the_same_bytes``: the run folder holding ``returns_file`` copied to a
+      run one day newer, which every sleeve of that profile now resolves to;
+    - ``the_returns_file_renamed``: ``returns_file`` under another engine's name in its run;
+    - ``the_root_profile_described``: a ``description`` added to the case's meta profile, which
+      changes the validated profile and nothing the matrices are built from.
+    """
+    probes: dict[str, Any] = {}
+
+    def observe(name: str) -> None:
+        lines: list[str] = []
+        done = rerun(name, lines)
+        probes[name] = {
+            "cache_lines": [line for line in lines if re.search(r"(^|\] )cache: ", line)],
+            "hits": list(done.computation.cache_hits),
+        }
+
+    source = workspace / returns_file
+    run_dir = source.parents[2]  # <run>/data/returns/<file>
+    newer = run_dir.with_name(run_dir.name.replace("20260101", "20260102"))
+    if newer == run_dir or newer.exists():
+        raise HarnessError(f"{run_dir}: expected a run folder named *_20260101-*")
+    shutil.copytree(run_dir, newer)
+    header = newer / "config" / "resolved_manifest.json"
+    resolved = json.loads(header.read_text(encoding="utf-8"))
+    resolved.update(run_id=newer.name, created_at="2026-01-06T12:00:00")
+    header.write_text(json.dumps(resolved), encoding="utf-8")
+    try:
+        observe("a_newer_run_with_the_same_bytes")
+    finally:
+        shutil.rmtree(newer)
+
+    engine, _, rest = source.name.partition("_")
+    renamed = source.with_name(f"{engine}_nautilus_{rest.partition('_')[2]}")
+    source.rename(renamed)
+    try:
+        observe("the_returns_file_renamed")
+    finally:
+        renamed.rename(source)
+
+    manifest = workspace / "configs" / "manifest.json"
+    text = manifest.read_text(encoding="utf-8")
+    document = json.loads(text)
+    document["profiles"][case.meta_profile]["description"] = "described after the first run"
+    manifest.write_text(json.dumps(document), encoding="utf-8")
+    try:
+        observe("the_root_profile_described")
+    finally:
+        manifest.write_text(text, encoding="utf-8")
+    return probes
 
 
 def tree_digest(root: Path) -> dict[str, str]:
