@@ -3123,6 +3123,102 @@ def figures_twelve_case() -> Workspace:
     )
 
 
+def exact_stream(seed: int, index: pd.DatetimeIndex, spread: int) -> pd.Series:
+    """Returns ``k / 1024`` for integers ``|k| <= spread``: over 32 rows every mean, deviation,
+    product and sum of the covariance is exact, so equal inputs give bit-equal correlations
+    whatever order BLAS sums in."""
+    rng = np.random.default_rng(seed)
+    return pd.Series(rng.integers(-spread, spread + 1, len(index)) / 1024.0, index=index)
+
+
+def report_ties_case() -> Workspace:
+    """Ties in what the report ranks, with exact arithmetic (``exact_stream``): the five most
+    and least correlated pairs of a 27-column root, and the top 20 of a 31-sleeve branch by
+    weight."""
+    days = tradfi_days("2025-09-01", 32)
+    a = exact_stream(7600, days, 12)
+    c = exact_stream(7601, days, 10)
+    permuted = np.random.default_rng(7602)
+    d = pd.Series(permuted.permutation(c.to_numpy()), index=days)
+    b = pd.Series(permuted.permutation(c.to_numpy()), index=days)
+    exact = {0: a, 1: a, 2: a, 5: a, 3: c, 9: -c, 4: d, 6: -d, 24: b, 25: -b}
+    names = [f"p{k:02d}" for k in range(31)]
+    series = {
+        name: exact[k] if k in exact else stream(7610 + k, days, 0.0003, 0.006 + 0.0004 * k)
+        for k, name in enumerate(names)
+    }
+    sleeves = [
+        sleeve_of(
+            f"{name}_20260101-000000",
+            name,
+            {"equal_weight": series[name]},
+            [(f"NYSE:{name.upper()}", 1.0)],
+            windows=1,
+        )
+        for name in names
+    ]
+    root = [*atomic(names[:13]), {"id": "wide", "meta_profile": "meta_wide"}, *atomic(names[13:26])]
+    manifest = {
+        "meta_ties": {
+            "sleeves": root,
+            "meta_allocation": {"risk_profiles": ["equal_weight"]},
+        },
+        "meta_wide": {
+            "sleeves": atomic(names),
+            "meta_allocation": {"risk_profiles": ["equal_weight"], "method": "inverse_volatility"},
+        },
+    }
+    return Workspace(
+        "report_ties",
+        manifest,
+        sleeves,
+        case(
+            "Ties in the report's rankings. The root has 27 columns (p00-p12, the branch 'wide', "
+            "p13-p25), more than 25, so the report lists the 5 most and least correlated pairs. "
+            "p00, p01, p02 and p05 are one stream: 6 pairs tie at the top and the first 5 by "
+            "(row, column) are shown, (0,1) (0,2) (0,5) (1,2) (1,5). p09 = -p03, p06 = -p04 and "
+            "p25 = -p24, where p04 and p24 are permutations of p03 (equal variance): the pairs "
+            "(3,9) (4,6) (25,26) tie at the bottom, in that order, and the last one is the last "
+            "two columns. Returns are k/1024 over 32 rows, so the ties are exact. The branch "
+            "'wide' (inverse_volatility over all 31 sleeves) is one more than a table shows "
+            "whole: its table shows the 20 largest weights, ties (the four p00 copies; p03, p04, "
+            "p06, p09, p24, p25) in manifest order.",
+            "meta_ties",
+            ["equal_weight"],
+        ),
+    )
+
+
+def benefit_twins_case() -> Workspace:
+    """Two identical sleeves under equal weight: the meta stream is the sleeve's own, so the
+    meta volatility equals the lowest sleeve volatility exactly: the benefit check fails."""
+    days = tradfi_days("2025-09-01", 30)
+    twin = stream(7650, days, 0.0004, 0.01)
+    sleeves = [
+        sleeve_of(
+            f"{name}_20260101-000000", name, {"equal_weight": twin}, [(f"NYSE:{name.upper()}", 1.0)]
+        )
+        for name in ("twin_a", "twin_b")
+    ]
+    return Workspace(
+        "benefit_twins",
+        {
+            "meta_twins": {
+                "sleeves": atomic(["twin_a", "twin_b"]),
+                "meta_allocation": {"risk_profiles": ["equal_weight"]},
+            }
+        },
+        sleeves,
+        case(
+            "Two identical sleeves under equal weight: the meta stream is 0.5 x + 0.5 x = x "
+            "exactly, so the meta volatility equals the lowest sleeve volatility and the "
+            "correlation benefit check reports FAIL (not below: equal is no diversification).",
+            "meta_twins",
+            ["equal_weight"],
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
@@ -3154,6 +3250,8 @@ def boundary_cases() -> list[Workspace]:
         min_variance_bounds_case(),
         figures_unlabelled_case(),
         figures_twelve_case(),
+        report_ties_case(),
+        benefit_twins_case(),
     ]
 
 

@@ -12,11 +12,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from builders import atom
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tradingview_scraper.contracts import (
     MetaProfile,
     SleeveSpec,
 )
+from tradingview_scraper.meta._report_structure import extreme_pairs
 from tradingview_scraper.meta.aggregate import MetaInputs, MetaOutcome, build_meta
 from tradingview_scraper.meta.report import render_report
 
@@ -159,3 +162,31 @@ def test_identical_sections_appear_once(report: str) -> None:
             "Same for every risk profile: see [Common to every risk profile]"
         )
     assert report.count("### Calendar integrity\n\nAlignment") == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(2, 9).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(
+                st.sampled_from([-1.0, -0.5, 0.0, 0.5, 1.0, float("nan")]),
+                min_size=n * n,
+                max_size=n * n,
+            ),
+            st.integers(1, 6),
+        )
+    )
+)
+def test_extreme_pairs_break_ties_by_row_then_column(case: tuple[int, list[float], int]) -> None:
+    """Few distinct values, so most pairs tie: the chosen pairs are those of a plain sort of
+    every pair by (value, i, j), not whichever tied pairs a partition happened to keep."""
+    n, cells, k = case
+    upper = np.triu(np.array(cells).reshape(n, n), 1)
+    corr = upper + upper.T
+    np.fill_diagonal(corr, 1.0)
+    pairs = [(corr[i, j], i, j) for i in range(n) for j in range(i + 1, n)]
+    pairs = [p for p in pairs if not np.isnan(p[0])]
+    high = [(i, j) for _, i, j in sorted(pairs, key=lambda p: (-p[0], p[1], p[2]))[:k]]
+    low = [(i, j) for _, i, j in sorted(pairs, key=lambda p: (p[0], p[1], p[2]))[:k]]
+    assert extreme_pairs(corr, k) == (high, low)

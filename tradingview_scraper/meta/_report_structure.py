@@ -65,8 +65,13 @@ def extreme_pairs(corr: np.ndarray, k: int) -> tuple[list[tuple[int, int]], list
         values = part.ravel()[flat]
         take = min(k, len(flat))
         for pool, sign in ((high, -1.0), (low, 1.0)):
-            best = np.argpartition(sign * values, take - 1)[:take]
-            for index in best.tolist():
+            keyed = sign * values
+            # the values better than the k-th best, then those tied with it by (i, j): flat
+            # positions ascend in (i, j). argpartition would keep an arbitrary few of the ties
+            kth = np.partition(keyed, take - 1)[take - 1]
+            better = np.flatnonzero(keyed < kth)
+            tied = np.flatnonzero(keyed == kth)[: take - len(better)]
+            for index in [*better.tolist(), *tied.tolist()]:
                 i, j = divmod(int(flat[index]), n)
                 pool.append((float(values[index]), int(rows[i]), j))
     high.sort(key=lambda t: (-t[0], t[1], t[2]))
