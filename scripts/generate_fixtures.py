@@ -3219,6 +3219,71 @@ def benefit_twins_case() -> Workspace:
     )
 
 
+def nested_depth3_case() -> Workspace:
+    """Three meta levels: a branch inside a branch (paths ``mid/inner``), physical assets
+    shared by all three levels, and a short held long elsewhere."""
+    days = crypto_days("2025-11-01", 40)
+    risks = ["hrp", "min_variance"]
+    btc_eth = [("BINANCE:BTCUSDT", 0.6), ("BINANCE:ETHUSDT", 0.4)]
+    sleeves = [
+        simple_sleeve("core_20260101-000000", "core", 7700, days, risks, btc_eth, sigma=0.02),
+        simple_sleeve(
+            "m_leaf_20260101-000000",
+            "m_leaf",
+            7710,
+            days,
+            risks,
+            [("BINANCE:BTCUSDT", 0.5), ("BINANCE:SOLUSDT", 0.5)],
+            sigma=0.015,
+        ),
+        simple_sleeve(
+            "i_long_20260101-000000", "i_long", 7720, days, risks, [("BINANCE:BTCUSDT", 1.0)]
+        ),
+        simple_sleeve(
+            "i_short_20260101-000000",
+            "i_short",
+            7730,
+            days,
+            risks,
+            [("BINANCE:ETHUSDT", -0.7), ("BINANCE:SOLUSDT", 0.3)],
+            sigma=0.03,
+        ),
+    ]
+    manifest = {
+        "meta_top": {
+            "sleeves": [
+                {"id": "core", "profile": "core"},
+                {"id": "mid", "meta_profile": "meta_mid"},
+            ],
+            "meta_allocation": {"risk_profiles": risks},
+        },
+        "meta_mid": {
+            "sleeves": [
+                {"id": "m_leaf", "profile": "m_leaf"},
+                {"id": "inner", "meta_profile": "meta_inner"},
+            ],
+            "meta_allocation": {"risk_profiles": risks},
+        },
+        "meta_inner": {
+            "sleeves": atomic(["i_long", "i_short"]),
+            "meta_allocation": {"risk_profiles": risks},
+        },
+    }
+    return Workspace(
+        "nested_depth3",
+        manifest,
+        sleeves,
+        case(
+            "Three meta levels (meta_top > meta_mid > meta_inner): the report names the inner "
+            "branch by its path 'mid/inner' and its leaves 'mid/inner/i_long'; BINANCE:BTCUSDT "
+            "is held at all three levels and summed, ETHUSDT is long in core and short in "
+            "i_short (net of both), under hrp and min_variance.",
+            "meta_top",
+            risks,
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
@@ -3252,6 +3317,7 @@ def boundary_cases() -> list[Workspace]:
         figures_twelve_case(),
         report_ties_case(),
         benefit_twins_case(),
+        nested_depth3_case(),
     ]
 
 
