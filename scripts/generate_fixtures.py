@@ -3198,13 +3198,13 @@ def benefit_twins_case() -> Workspace:
         sleeve_of(
             f"{name}_20260101-000000", name, {"equal_weight": twin}, [(f"NYSE:{name.upper()}", 1.0)]
         )
-        for name in ("twin_a", "twin_b")
+        for name in ("twin_AX", "twin_BX")
     ]
     return Workspace(
         "benefit_twins",
         {
             "meta_twins": {
-                "sleeves": atomic(["twin_a", "twin_b"]),
+                "sleeves": atomic(["twin_AX", "twin_BX"]),
                 "meta_allocation": {"risk_profiles": ["equal_weight"]},
             }
         },
@@ -3212,7 +3212,9 @@ def benefit_twins_case() -> Workspace:
         case(
             "Two identical sleeves under equal weight: the meta stream is 0.5 x + 0.5 x = x "
             "exactly, so the meta volatility equals the lowest sleeve volatility and the "
-            "correlation benefit check reports FAIL (not below: equal is no diversification).",
+            "correlation benefit check reports FAIL (not below: equal is no diversification). "
+            "The ids end in 'X', the last column of the correlation table's header among them, "
+            "so a header trimmed of trailing characters shows.",
             "meta_twins",
             ["equal_weight"],
         ),

@@ -137,3 +137,15 @@ def test_arrays_normalize_like_lists() -> None:
     matrix = np.array([[1.0, -0.0], [np.nan, 1 / 3]])
     assert normalize({"m": matrix}) == {"m": [[1.0, 0.0], ["NaN", round(1 / 3, DECIMALS)]]}
     assert normalize({"m": matrix}) == normalize({"m": matrix.tolist()})
+
+
+def test_csv_tables_keep_a_negative_zero_visible() -> None:
+    """Cells become numbers (rounded like every float), but "-0.0" stays text: rounding would
+    fold it into 0.0, and a table that starts writing negative zeros must drift."""
+    from tradingview_scraper.harness.cases import csv_document
+
+    document = csv_document("sleeve,weight,days\na,-0.0,3\nb,0.0,-0\nc,-1e-300,-2\n")
+    assert document == {
+        "header": ["sleeve", "weight", "days"],
+        "rows": [["a", "-0.0", 3], ["b", 0.0, "-0"], ["c", -1e-300, -2]],
+    }

@@ -151,9 +151,12 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 
 def _csv_value(cell: str) -> Any:
-    """A CSV cell as the golden sees it: numbers as numbers (so they round like every float)."""
+    """A CSV cell as the golden sees it: numbers as numbers (so they round like every float),
+    except a negative zero, kept as its text: rounding would fold it, and the tables promise
+    never to write one."""
     if _NUMBER.fullmatch(cell):
-        return float(cell) if any(c in cell for c in ".eE") else int(cell)
+        number = float(cell) if any(c in cell for c in ".eE") else int(cell)
+        return cell if number == 0 and cell.startswith("-") else number
     return cell
 
 
