@@ -89,3 +89,24 @@ def _six_per_cell(block: np.ndarray) -> list[str]:
 )
 def test_six_decimals_by_bytes_match_per_cell_formatting(block: np.ndarray) -> None:
     assert tables._fixed_six(block) == _six_per_cell(block)
+
+
+def test_a_correlation_table_over_several_row_blocks_has_every_row() -> None:
+    """Above ``_ROWS_PER_BLOCK`` (256) sleeves the rows are formatted a block at a time; the
+    table must still hold one row per sleeve, named and in the header's order, each equal to
+    the cell-by-cell formatting of pandas' correlation (a second implementation)."""
+    n = tables._ROWS_PER_BLOCK + 44
+    rng = np.random.default_rng(11)
+    index = pd.bdate_range("2024-01-01", periods=40)
+    values = rng.normal(0.0, 0.01, (len(index), n))
+    series = {f"s{k:03d}": pd.Series(values[:, k], index=index) for k in range(n)}
+    specs = tuple(SleeveSpec(id=s, kind="atomic", location=s, profile=f"p_{s}") for s in series)
+    profile = MetaProfile(name="meta_wide", sleeves=specs)
+    atoms = {sid: atom(sid, s, "equal_weight") for sid, s in series.items()}
+    outcome = build_meta(MetaInputs(profile, "equal_weight", atoms, {}))
+    rows = list(csv.reader(table_documents(outcome)["correlation"].splitlines()))
+    order = rows[0][1:]
+    assert sorted(order) == sorted(series) and [row[0] for row in rows[1:]] == order
+    rho = pd.DataFrame(series)[order].corr().to_numpy()
+    expected = _six_per_cell(rho)
+    assert [",".join(row[1:]) for row in rows[1:]] == expected
