@@ -708,6 +708,7 @@ def simulate_edges(root: Path) -> None:
         record(4, metrics(math.inf)),  # non-finite: never flags
         record(5, metrics(1.0, vol=None)),  # no volatility: not flagged
         record(6, metrics(15.0), status="error"),  # not a success: ignored
+        record(7, {"sharpe": 12.0}),  # flagged through |Sharpe|, no volatility nor return: n/a
     ]
     with path.open("a", encoding="utf-8") as ledger:
         ledger.write("".join(added))
