@@ -82,7 +82,9 @@ def _six_per_cell(block: np.ndarray) -> list[str]:
         elements=st.one_of(
             st.floats(-1.0, 1.0),
             st.just(np.nan),
-            st.sampled_from([-0.0, 5e-7, -5e-7, 1.5e-6, -2.5e-6, 0.9999995, -0.9999995]),
+            st.sampled_from(
+                [-0.0, 5e-7, -5e-7, -1e-6, -1.4e-6, 1.5e-6, -2.5e-6, 0.9999995, -0.9999995]
+            ),
             st.floats(-99.0, 99.0),
         ),
     )
