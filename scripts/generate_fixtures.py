@@ -3133,40 +3133,52 @@ def exact_stream(seed: int, index: pd.DatetimeIndex, spread: int) -> pd.Series:
 
 
 def report_ties_case() -> Workspace:
-    """Ties in what the report ranks, with exact arithmetic (``exact_stream``): the five most
-    and least correlated pairs of a 27-column root, and the top 20 of a 31-sleeve branch by
-    weight."""
+    """Ties and orders in what the report ranks, with exact arithmetic (``exact_stream``): the
+    five most and least correlated pairs of a 32-column root, the top 20 of its calendars by
+    dropped days, of its atomic sleeves by health, and of a 31-sleeve branch by weight."""
     days = tradfi_days("2025-09-01", 32)
+    early = tradfi_days("2025-08-18", 42)  # ten business days more, ending on days[-1]
+    assert early[10:].equals(days)
     a = exact_stream(7600, days, 12)
     c = exact_stream(7601, days, 10)
     permuted = np.random.default_rng(7602)
     d = pd.Series(permuted.permutation(c.to_numpy()), index=days)
     b = pd.Series(permuted.permutation(c.to_numpy()), index=days)
-    exact = {0: a, 1: a, 2: a, 5: a, 3: c, 9: -c, 4: d, 6: -d, 24: b, 25: -b}
+    exact = {0: a, 1: a, 2: a, 5: a, 3: c, 9: -c, 4: d, 6: -d, 29: b, 30: -b}
+    leading = {8: 5, 14: 3, 15: 1, 20: 3, 27: 2}  # days before the common calendar (dropped)
     names = [f"p{k:02d}" for k in range(31)]
-    series = {
-        name: exact[k] if k in exact else stream(7610 + k, days, 0.0003, 0.006 + 0.0004 * k)
-        for k, name in enumerate(names)
-    }
+    series = {}
+    for k, name in enumerate(names):
+        own = exact[k] if k in exact else stream(7610 + k, days, 0.0003, 0.006 + 0.0004 * k)
+        if k in leading:
+            before = stream(7650 + k, early[10 - leading[k] : 10], 0.0, 0.01)
+            own = pd.concat([before, own])
+        series[name] = own
+    # backtest windows (failed of all): p07 at 4/5 = 0.8 and p16 at 7/8 = 0.875 pass the
+    # root's guardrail (0.75) and fail the branch's (0.9)
+    ledgers = {7: (5, 1), 16: (8, 1)}
     sleeves = [
         sleeve_of(
             f"{name}_20260101-000000",
             name,
             {"equal_weight": series[name]},
             [(f"NYSE:{name.upper()}", 1.0)],
-            windows=1,
+            windows=ledgers.get(k, (1, 0))[0],
+            failed={"equal_weight": ledgers.get(k, (1, 0))[1]},
         )
-        for name in names
+        for k, name in enumerate(names)
     ]
-    root = [*atomic(names[:13]), {"id": "wide", "meta_profile": "meta_wide"}, *atomic(names[13:26])]
+    root = [*atomic(names[:13]), {"id": "wide", "meta_profile": "meta_wide"}, *atomic(names[13:])]
     manifest = {
         "meta_ties": {
             "sleeves": root,
             "meta_allocation": {"risk_profiles": ["equal_weight"]},
+            "health": {"require_ledger": False},
         },
         "meta_wide": {
             "sleeves": atomic(names),
             "meta_allocation": {"risk_profiles": ["equal_weight"], "method": "inverse_volatility"},
+            "health": {"min_success_ratio": 0.9},
         },
     }
     return Workspace(
@@ -3174,16 +3186,21 @@ def report_ties_case() -> Workspace:
         manifest,
         sleeves,
         case(
-            "Ties in the report's rankings. The root has 27 columns (p00-p12, the branch 'wide', "
-            "p13-p25), more than 25, so the report lists the 5 most and least correlated pairs. "
-            "p00, p01, p02 and p05 are one stream: 6 pairs tie at the top and the first 5 by "
-            "(row, column) are shown, (0,1) (0,2) (0,5) (1,2) (1,5). p09 = -p03, p06 = -p04 and "
-            "p25 = -p24, where p04 and p24 are permutations of p03 (equal variance): the pairs "
-            "(3,9) (4,6) (25,26) tie at the bottom, in that order, and the last one is the last "
-            "two columns. Returns are k/1024 over 32 rows, so the ties are exact. The branch "
-            "'wide' (inverse_volatility over all 31 sleeves) is one more than a table shows "
-            "whole: its table shows the 20 largest weights, ties (the four p00 copies; p03, p04, "
-            "p06, p09, p24, p25) in manifest order.",
+            "Ties and orders in the report's rankings. The root has 32 columns (p00-p12, the "
+            "branch 'wide', p13-p30), more than 25, so the report lists the 5 most and least "
+            "correlated pairs. p00, p01, p02 and p05 are one stream: 6 pairs tie at the top and "
+            "the first 5 by (row, column) are shown, (0,1) (0,2) (0,5) (1,2) (1,5). p09 = -p03, "
+            "p06 = -p04 and p30 = -p29, where p04 and p29 are permutations of p03 (equal "
+            "variance): the pairs (3,9) (4,6) (30,31) tie at the bottom, in that order, and the "
+            "last one is the last two columns. Returns are k/1024 over 32 common rows, so the "
+            "ties are exact. More than 30 calendars: the 20 that dropped the most days are "
+            "shown, p08 (5), p14 and p20 (3, in order), p27 (2), p15 (1), then the others in "
+            "manifest order. The root's guardrail does not require a ledger (shown: 'no'). "
+            "p07 (4/5 = 0.8) and p16 (7/8 = 0.875) pass the root's 0.75 and fail the branch's "
+            "0.9: the health table lists the vetoed first (wide/p07, wide/p16), then by ratio. "
+            "The branch 'wide' (inverse_volatility over all 31 sleeves) is one more than a table "
+            "shows whole: its table shows the 20 largest weights, ties (the four p00 copies; "
+            "p03, p04, p06, p09, p29, p30) in manifest order.",
             "meta_ties",
             ["equal_weight"],
         ),

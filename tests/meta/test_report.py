@@ -26,7 +26,7 @@ from tradingview_scraper.contracts import (
     MetaProfile,
     SleeveSpec,
 )
-from tradingview_scraper.meta._report_format import fmt, table
+from tradingview_scraper.meta._report_format import MAX_FILES, fmt, more_line, table
 from tradingview_scraper.meta.aggregate import MetaInputs, MetaOutcome, build_meta
 from tradingview_scraper.meta.artifacts import manifest_document
 from tradingview_scraper.meta.report import render_report
@@ -534,3 +534,19 @@ def test_ignored_upstream_settings_are_named_and_recorded() -> None:
     plain = build_meta(MetaInputs(_profile("meta_up", [spec("a"), spec("b")]), "hrp", atoms, {}))
     assert "Upstream settings" not in _render({"hrp": plain})
     assert "ignored_settings" not in manifest_document(plain, "meta_run_1", paths)
+
+
+def test_a_more_line_names_up_to_three_files_then_counts_them() -> None:
+    """A nested tree's sleeves sit in one table per meta profile: the line names each file up
+    to MAX_FILES (3), and beyond that the root's file and how many others."""
+    assert MAX_FILES == 3
+    assert more_line(20, 31, "sleeves", "a.csv") == (
+        "... and 11 more sleeves: all 31 are in `data/a.csv`."
+    )
+    assert more_line(20, 62, "sleeves", ["a.csv", "b.csv", "c.csv"]) == (
+        "... and 42 more sleeves: all 62 are in `data/a.csv`, `data/b.csv`, `data/c.csv`."
+    )
+    assert more_line(20, 62, "sleeves", ["a.csv", "b.csv", "c.csv", "d.csv"]) == (
+        "... and 42 more sleeves: all 62 are in `data/a.csv` and the sleeves tables of the 3 "
+        "nested meta profiles."
+    )

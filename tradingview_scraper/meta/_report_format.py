@@ -40,6 +40,8 @@ TOP_ROWS = 20
 SMALL_PROFILE = 25
 """Up to this many sleeves a profile shows its correlation matrix and text tree in full; larger
 profiles show a figure and a summary (the most and least correlated pairs, the top splits)."""
+MAX_FILES = 3
+"""A "... and K more" line names up to this many CSV files one by one."""
 
 _STYLES: Mapping[str, tuple[float, str]] = {
     "pct": (100.0, ".2f"),  # weights, returns, volatility, drawdown, ratios: 52.73%
@@ -87,9 +89,18 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]
     return lines
 
 
-def more_line(shown: int, total: int, what: str, csv_file: str) -> str:
-    """``and K more <what>: all <total> in `data/<csv_file>`.``"""
-    return f"... and {total - shown} more {what}: all {total} are in {code('data/' + csv_file)}."
+def more_line(shown: int, total: int, what: str, csv_file: str | Sequence[str]) -> str:
+    """``and K more <what>: all <total> in `data/<csv_file>`.``; with several files (the root's
+    table first, then one per nested meta profile) up to ``MAX_FILES`` are named, and beyond
+    that the root's and how many others."""
+    files = [csv_file] if isinstance(csv_file, str) else list(csv_file)
+    where = ", ".join(code("data/" + name) for name in files)
+    if len(files) > MAX_FILES:
+        where = (
+            f"{code('data/' + files[0])} and the {what} tables of the {len(files) - 1} nested "
+            "meta profiles"
+        )
+    return f"... and {total - shown} more {what}: all {total} are in {where}."
 
 
 def capped_table(
@@ -99,7 +110,7 @@ def capped_table(
     shown: int,
     total: int,
     intro: str,
-    csv_file: str,
+    csv_file: str | Sequence[str],
 ) -> list[str]:
     """``table``, introduced by ``intro`` and closed by ``more_line`` when ``shown`` (the sleeves
     among ``rows``) is fewer than ``total``."""

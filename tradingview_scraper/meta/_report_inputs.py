@@ -21,7 +21,8 @@ from ._report_format import (
 from .aggregate import MetaOutcome, SleeveOutcome
 from .health import ANOMALY_MAX_ABS_SHARPE, ANOMALY_MAX_VOL
 from .metrics import weekend_days
-from .stats import atomic_sleeves
+from .stats import atomic_sleeves, meta_nodes
+from .tables import table_names
 
 __all__ = ["anomalies_section", "calendar_section", "health_section"]
 
@@ -100,13 +101,19 @@ def health_section(outcome: MetaOutcome, links: Links) -> list[str]:
         f"{'yes' if settings.require_ledger else 'no'}.",
         "",
     ]
+    # the atomic sleeves of every level: each meta profile's own sleeves table holds its rows
+    files = [links.csv.get("sleeves", "")]
+    if links.csv:
+        for _, node, _ in meta_nodes(outcome):
+            name = table_names(node.profile.name, node.risk_profile)["sleeves"]
+            files += [] if name in files else [name]
     return lines + capped_table(
         headers,
         rows,
         shown=len(shown),
         total=len(sleeves),
         intro=f"The vetoed and least healthy {len(shown)} of {len(sleeves)} atomic sleeves:",
-        csv_file=links.csv.get("sleeves", ""),
+        csv_file=files,
     )
 
 
