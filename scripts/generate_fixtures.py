@@ -3165,6 +3165,7 @@ def report_ties_case() -> Workspace:
             [(f"NYSE:{name.upper()}", 1.0)],
             windows=ledgers.get(k, (1, 0))[0],
             failed={"equal_weight": ledgers.get(k, (1, 0))[1]},
+            anomaly=10 <= k <= 25,  # window 0 at Sharpe 12.5: 32 flagged rows over both levels
         )
         for k, name in enumerate(names)
     ]
@@ -3200,7 +3201,8 @@ def report_ties_case() -> Workspace:
             "0.9: the health table lists the vetoed first (wide/p07, wide/p16), then by ratio. "
             "The branch 'wide' (inverse_volatility over all 31 sleeves) is one more than a table "
             "shows whole: its table shows the 20 largest weights, ties (the four p00 copies; "
-            "p03, p04, p06, p09, p29, p30) in manifest order.",
+            "p03, p04, p06, p09, p29, p30) in manifest order. p10-p25 each flag window 0 "
+            "(Sharpe 12.5) at both levels: 32 anomaly rows, the first 20 shown.",
             "meta_ties",
             ["equal_weight"],
         ),
@@ -3218,6 +3220,33 @@ def benefit_twins_case() -> Workspace:
         )
         for name in ("twin_AX", "twin_BX")
     ]
+
+    def flag_fifteen_windows(root: Path) -> None:
+        """15 more backtest_simulate records at |Sharpe| 11 in each twin's ledger: 30 anomaly
+        rows in all, the most the report's anomaly table shows whole."""
+        for name in ("twin_AX", "twin_BX"):
+            path = root / RUNS / f"{name}_20260101-000000" / "audit.jsonl"
+            lines = [
+                json.dumps(
+                    {
+                        "type": "action",
+                        "status": "success",
+                        "step": "backtest_simulate",
+                        "context": {
+                            "engine": "custom",
+                            "profile": "equal_weight",
+                            "window_index": w,
+                        },
+                        "outcome": {"metrics": {"sharpe": 11.0, "annualized_vol": 0.2}},
+                    },
+                    sort_keys=True,
+                )
+                + "\n"
+                for w in range(100, 115)
+            ]
+            with path.open("a", encoding="utf-8") as ledger:
+                ledger.write("".join(lines))
+
     return Workspace(
         "benefit_twins",
         {
@@ -3232,10 +3261,12 @@ def benefit_twins_case() -> Workspace:
             "exactly, so the meta volatility equals the lowest sleeve volatility and the "
             "correlation benefit check reports FAIL (not below: equal is no diversification). "
             "The ids end in 'X', the last column of the correlation table's header among them, "
-            "so a header trimmed of trailing characters shows.",
+            "so a header trimmed of trailing characters shows. Each twin's ledger flags 15 "
+            "windows (Sharpe 11): 30 anomaly rows, the most the report shows whole.",
             "meta_twins",
             ["equal_weight"],
         ),
+        extra=flag_fifteen_windows,
     )
 
 
