@@ -3335,6 +3335,29 @@ def nested_depth3_case() -> Workspace:
     )
 
 
+def report_twenty_five_case() -> Workspace:
+    """25 sleeves: the most for which the report prints the whole correlation matrix and the
+    whole cluster tree (``SMALL_PROFILE``); ``report_at_scale`` has 31 and lists pairs."""
+    days = tradfi_days("2025-08-01", 40)
+    names = [f"q{k:02d}" for k in range(25)]
+    sleeves = [
+        one_window_sleeve(name, stream(7800 + k, days, 0.0002 * (k % 4), 0.005 + 0.0003 * k))
+        for k, name in enumerate(names)
+    ]
+    return Workspace(
+        "report_twenty_five",
+        {"meta_25": {"sleeves": atomic(names)}},
+        sleeves,
+        case(
+            "25 sleeves under hrp: the most for which the report shows the whole 25 x 25 "
+            "correlation matrix and the whole text cluster tree (26 would list the five most and "
+            "least correlated pairs and the top splits, as report_at_scale does).",
+            "meta_25",
+            ["hrp"],
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
@@ -3369,6 +3392,7 @@ def boundary_cases() -> list[Workspace]:
         report_ties_case(),
         benefit_twins_case(),
         nested_depth3_case(),
+        report_twenty_five_case(),
     ]
 
 
