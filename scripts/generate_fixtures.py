@@ -3272,12 +3272,15 @@ def benefit_twins_case() -> Workspace:
 
 def nested_depth3_case() -> Workspace:
     """Three meta levels: a branch inside a branch (paths ``mid/inner``), physical assets
-    shared by all three levels, and a short held long elsewhere."""
+    shared by all three levels, a short held long elsewhere, and a cached rerun whose probes
+    edit ``top_leaf``, the root's atomic sleeve listed after its branch."""
     days = crypto_days("2025-11-01", 40)
     risks = ["hrp", "min_variance"]
     btc_eth = [("BINANCE:BTCUSDT", 0.6), ("BINANCE:ETHUSDT", 0.4)]
     sleeves = [
-        simple_sleeve("core_20260101-000000", "core", 7700, days, risks, btc_eth, sigma=0.02),
+        simple_sleeve(
+            "top_leaf_20260101-000000", "top_leaf", 7700, days, risks, btc_eth, sigma=0.02
+        ),
         simple_sleeve(
             "m_leaf_20260101-000000",
             "m_leaf",
@@ -3303,8 +3306,8 @@ def nested_depth3_case() -> Workspace:
     manifest = {
         "meta_top": {
             "sleeves": [
-                {"id": "core", "profile": "core"},
                 {"id": "mid", "meta_profile": "meta_mid"},
+                {"id": "top_leaf", "profile": "top_leaf"},
             ],
             "meta_allocation": {"risk_profiles": risks},
         },
@@ -3327,10 +3330,13 @@ def nested_depth3_case() -> Workspace:
         case(
             "Three meta levels (meta_top > meta_mid > meta_inner): the report names the inner "
             "branch by its path 'mid/inner' and its leaves 'mid/inner/i_long'; BINANCE:BTCUSDT "
-            "is held at all three levels and summed, ETHUSDT is long in core and short in "
-            "i_short (net of both), under hrp and min_variance.",
+            "is held at all three levels and summed, ETHUSDT is long in top_leaf and short in "
+            "i_short (net of both), under hrp and min_variance. Run again from the cache: "
+            "top_leaf, listed after the branch, holds the last returns file by path, so the "
+            "probes edit a sleeve that follows a nested one in the root's key.",
             "meta_top",
             risks,
+            cached_rerun=True,
         ),
     )
 
