@@ -1216,13 +1216,22 @@ def health_case() -> Workspace:
             "health": {"min_success_ratio": 0.5, "require_ledger": False, "min_sleeves": 2},
         },
     }
+
+    def drop_vetoed_returns(root: Path) -> None:
+        """'below' fails its guardrail, so its returns are never read: a run folder whose
+        backtests mostly failed may well lack them."""
+        (
+            root / RUNS / "below_20260101-000000" / "data" / "returns" / "custom_vectorbt_hrp.csv"
+        ).unlink()
+
     return Workspace(
         "health_boundary",
         manifest,
         sleeves,
         case(
             "Health at its boundaries: 6/8 = 0.75 passes and 5/8 is vetoed (its SHARED holding "
-            "must not reach the flattened weights); a ledger whose other-engine and other-risk "
+            "must not reach the flattened weights, and its run folder has no returns file, "
+            "which a vetoed sleeve does not need); a ledger whose other-engine and other-risk "
             "records all failed still passes on its own records; in the branch, 4/8 passes a "
             "0.5 threshold, 4/10 does not, and a sleeve without ledger passes when "
             "require_ledger is false; at the root, where a ledger is required, a sleeve without "
@@ -1231,6 +1240,7 @@ def health_case() -> Workspace:
             "meta_guard",
             ["hrp"],
         ),
+        extra=drop_vetoed_returns,
     )
 
 
