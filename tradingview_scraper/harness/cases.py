@@ -326,7 +326,8 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
         "other_files_in_the_lakehouse": others,
         "one_entry_broken_one_rule_at_a_time": probed,
         "second_run": {
-            "cache_lines": [line for line in lines if re.search(r"(^|\] )cache: ", line)],
+            # every progress line a terminal shows (resolve, each sleeve at each level, cache)
+            "progress": lines,
             "hits": list(again.computation.cache_hits),
             "goldens_that_differ": sorted(n for n, v in second.items() if first.get(n) != v),
         },
