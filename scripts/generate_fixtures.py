@@ -3180,11 +3180,13 @@ def report_ties_case() -> Workspace:
         for k, name in enumerate(names)
     ]
     root = [*atomic(names[:13]), {"id": "wide", "meta_profile": "meta_wide"}, *atomic(names[13:])]
+    root[0]["run_id"] = ""  # upstream's "not pinned", as null is
+    root[1]["run_id"] = None
     manifest = {
         "meta_ties": {
             "sleeves": root,
             "meta_allocation": {"risk_profiles": ["equal_weight"]},
-            "health": {"require_ledger": False},
+            "health": {"require_ledger": False, "min_sleeves": 3},
         },
         "meta_wide": {
             "sleeves": atomic(names),
@@ -3206,7 +3208,9 @@ def report_ties_case() -> Workspace:
             "last one is the last two columns. Returns are k/1024 over 32 common rows, so the "
             "ties are exact. More than 30 calendars: the 20 that dropped the most days are "
             "shown, p08 (5), p14 and p20 (3, in order), p27 (2), p15 (1), then the others in "
-            "manifest order. The root's guardrail does not require a ledger (shown: 'no'). "
+            "manifest order. The root's guardrail does not require a ledger (shown: 'no') "
+            'and asks for 3 sleeves, not the default 2. p00 has run_id "" and p01 run_id '
+            "null: both unpinned, the newest run. "
             "p07 (4/5 = 0.8) and p16 (7/8 = 0.875) pass the root's 0.75 and fail the branch's "
             "0.9: the health table lists the vetoed first (wide/p07, wide/p16), then by ratio. "
             "The branch 'wide' (inverse_volatility over all 31 sleeves) is one more than a table "

@@ -736,6 +736,20 @@ CATALOGUE: list[Hostile] = [
         (M, f"{S0}.id"),
     ),
     Hostile(
+        "sleeve-id-not-a-name",
+        sleeve(0, id="alpha beta"),
+        errors.ManifestError,
+        r"sleeves\[0\]\.id is 'alpha beta'; expected letters, digits, '_', '\.', '-' starting",
+        (M, f"{S0}.id"),
+    ),
+    Hostile(
+        "health-min-sleeves-zero",
+        manifest(lambda p: p.update(health={"min_sleeves": 0})),
+        errors.ManifestError,
+        r"profiles\.meta_two\.health\.min_sleeves is 0, must be >= 1",
+        (M, f"{FIELD}.health.min_sleeves"),
+    ),
+    Hostile(
         "sleeve-profile-a-list",
         sleeve(0, profile=["alpha"]),
         errors.ManifestError,
