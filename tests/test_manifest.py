@@ -225,8 +225,8 @@ REJECTED: list[tuple[str, Mutation, type[Exception], str]] = [
         "weight-limit-lo-gt-hi",
         put((*S0, "weight_limit"), [0.7, 0.6]),
         InfeasibleBoundsError,
-        r"^sleeve 'x': weight_limit \[0\.7, 0\.6\] has lo > hi "
-        r"\(manifest profiles\.meta_a\.sleeves\[0\]\)$",
+        r"profiles\.meta_a\.sleeves\[0\]\.weight_limit \(sleeve 'x'\): \[0\.7, 0\.6\] "
+        r"has lo > hi$",
     ),
     (
         "weight-limit-above-one",

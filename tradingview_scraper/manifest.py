@@ -446,8 +446,7 @@ def _parse_sleeve(raw: object, location: str, source: str) -> SleeveSpec:
         hi = _number(limit[1], f"{where}.weight_limit[1] (sleeve {sleeve_id!r})")
         if lo > hi:
             raise InfeasibleBoundsError(
-                f"sleeve {sleeve_id!r}: weight_limit [{lo:g}, {hi:g}] has lo > hi "
-                f"(manifest {location})"
+                f"{where}.weight_limit (sleeve {sleeve_id!r}): [{lo:g}, {hi:g}] has lo > hi"
             )
         weight_limit = Bounds(lo, hi)
     engine = raw.get("engine")

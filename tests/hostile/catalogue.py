@@ -778,6 +778,39 @@ CATALOGUE: list[Hostile] = [
         (M, f"{S0}.weight_limit"),
     ),
     Hostile(
+        "weight-limit-one-number",
+        sleeve(0, weight_limit=[0.1]),
+        errors.ManifestError,
+        r"sleeves\[0\]\.weight_limit \(sleeve 'alpha'\) must be \[lo, hi\], got \[0\.1\]",
+        (M, f"{S0}.weight_limit"),
+    ),
+    Hostile(
+        "weight-limit-lo-a-string",
+        sleeve(0, weight_limit=["0.1", 0.5]),
+        errors.ManifestError,
+        r"sleeves\[0\]\.weight_limit\[0\] \(sleeve 'alpha'\) must be a number",
+        (M, f"{S0}.weight_limit"),
+    ),
+    Hostile(
+        "weight-limit-lo-above-hi",
+        sleeve(0, weight_limit=[0.6, 0.2]),
+        errors.InfeasibleBoundsError,
+        r"profiles\.meta_two\.sleeves\[0\]\.weight_limit \(sleeve 'alpha'\): "
+        r"\[0\.6, 0\.2\] has lo > hi",
+        (M, f"{S0}.weight_limit"),
+    ),
+    Hostile(
+        "nested-sleeve-pinned",
+        manifest(
+            lambda p: p["sleeves"].__setitem__(
+                0, {"id": "alpha", "meta_profile": "meta_two", "run_id": "alpha_run"}
+            )
+        ),
+        errors.ManifestError,
+        r"sleeves\[0\] \(sleeve 'alpha'\): run_id needs 'profile'",
+        (M, S0),
+    ),
+    Hostile(
         "weight-limit-item-a-string",
         sleeve(0, weight_limit=[0.1, "0.5"]),
         errors.ManifestError,
