@@ -3230,7 +3230,10 @@ def benefit_twins_case() -> Workspace:
     twin = stream(7650, days, 0.0004, 0.01)
     sleeves = [
         sleeve_of(
-            f"{name}_20260101-000000", name, {"equal_weight": twin}, [(f"NYSE:{name.upper()}", 1.0)]
+            f"{name}_20260101-000000",
+            name.replace("_", " "),  # an upstream profile name need not be a file name
+            {"equal_weight": twin},
+            [(f"NYSE:{name.upper()}", 1.0)],
         )
         for name in ("twin_AX", "twin_BX")
     ]
@@ -3265,7 +3268,10 @@ def benefit_twins_case() -> Workspace:
         "benefit_twins",
         {
             "meta_twins": {
-                "sleeves": atomic(["twin_AX", "twin_BX"]),
+                "sleeves": [
+                    {"id": "twin_AX", "profile": "twin AX"},
+                    {"id": "twin_BX", "profile": "twin BX"},
+                ],
                 "meta_allocation": {"risk_profiles": ["equal_weight"]},
             }
         },
@@ -3276,7 +3282,9 @@ def benefit_twins_case() -> Workspace:
             "correlation benefit check reports FAIL (not below: equal is no diversification). "
             "The ids end in 'X', the last column of the correlation table's header among them, "
             "so a header trimmed of trailing characters shows. Each twin's ledger flags 15 "
-            "windows (Sharpe 11): 30 anomaly rows, the most the report shows whole.",
+            "windows (Sharpe 11): 30 anomaly rows, the most the report shows whole. Their "
+            "profiles are named 'twin AX' and 'twin BX': a profile name is matched, never "
+            "used in a path, so it need not be a file name.",
             "meta_twins",
             ["equal_weight"],
         ),
