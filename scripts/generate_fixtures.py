@@ -3386,6 +3386,22 @@ def report_twenty_five_case() -> Workspace:
     )
 
 
+def one_sleeve_case() -> Workspace:
+    """A meta profile of one sleeve: all of the weight, no cluster tree to show."""
+    days = tradfi_days("2025-09-01", 20)
+    return Workspace(
+        "one_sleeve",
+        {"meta_one": {"sleeves": atomic(["solo"])}},
+        [one_window_sleeve("solo", stream(7900, days, 0.0005, 0.01))],
+        case(
+            "A meta profile of one sleeve under hrp: it gets the whole weight, its assets pass "
+            "through unchanged, and the report's tree section says 'n/a (one sleeve)'.",
+            "meta_one",
+            ["hrp"],
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
@@ -3421,6 +3437,7 @@ def boundary_cases() -> list[Workspace]:
         benefit_twins_case(),
         nested_depth3_case(),
         report_twenty_five_case(),
+        one_sleeve_case(),
     ]
 
 
