@@ -3167,12 +3167,17 @@ def report_ties_case() -> Workspace:
     # backtest windows (failed of all): p07 at 4/5 = 0.8 and p16 at 7/8 = 0.875 pass the
     # root's guardrail (0.75) and fail the branch's (0.9)
     ledgers = {7: (5, 1), 16: (8, 1)}
+    # NYSE:MANY is held by p00-p08 at both levels (17 holdings, wide/p07 vetoed): the top
+    # assets table lists 8 and '+9 more'; NYSE:EIGHT by p20-p23 at both levels: exactly 8
+    shared = {**dict.fromkeys(range(9), "NYSE:MANY"), **dict.fromkeys(range(20, 24), "NYSE:EIGHT")}
     sleeves = [
         sleeve_of(
             f"{name}_20260101-000000",
             name,
             {"equal_weight": series[name]},
-            [(f"NYSE:{name.upper()}", 1.0)],
+            [(f"NYSE:{name.upper()}", 0.5), (shared[k], 0.5)]
+            if k in shared
+            else [(f"NYSE:{name.upper()}", 1.0)],
             windows=ledgers.get(k, (1, 0))[0],
             failed={"equal_weight": ledgers.get(k, (1, 0))[1]},
             anomaly=10 <= k <= 25,  # window 0 at Sharpe 12.5: 32 flagged rows over both levels
@@ -3216,7 +3221,10 @@ def report_ties_case() -> Workspace:
             "The branch 'wide' (inverse_volatility over all 31 sleeves) is one more than a table "
             "shows whole: its table shows the 20 largest weights, ties (the four p00 copies; "
             "p03, p04, p06, p09, p29, p30) in manifest order. p10-p25 each flag window 0 "
-            "(Sharpe 12.5) at both levels: 32 anomaly rows, the first 20 shown.",
+            "(Sharpe 12.5) at both levels: 32 anomaly rows, the first 20 shown. NYSE:MANY is "
+            "held by p00-p08 at both levels (17 holdings, wide/p07 vetoed): the top assets "
+            "table names the 8 largest and '+9 more'; NYSE:EIGHT by p20-p23 at both levels, "
+            "exactly 8, all named.",
             "meta_ties",
             ["equal_weight"],
         ),
