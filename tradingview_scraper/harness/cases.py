@@ -350,7 +350,7 @@ def _key_ingredient_probes(
 
     - ``a_newer_run_with_the_same_bytes``: the run folder holding ``returns_file`` copied to a
       run one day newer, which every sleeve of that profile now resolves to;
-    - ``the_returns_file_renamed``: ``returns_file`` under another engine's name in its run;
+    - ``the_returns_file_renamed``: ``returns_file`` under another simulator's name in its run;
     - ``the_root_profile_described``: a ``description`` added to the case's meta profile, which
       changes the validated profile and nothing the matrices are built from.
     """
