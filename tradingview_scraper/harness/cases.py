@@ -334,11 +334,16 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
         "runs_after_changing_one_key_ingredient": ingredients,
         "run_after_repickling_one_input": {
             "repickled": edited,
-            "cache_lines": [line for line in third_lines if re.search(r"(^|\] )cache: ", line)],
+            "cache_lines": _cache_lines(third_lines),
             "hits": list(third.computation.cache_hits),
             "goldens_that_differ": sorted(n for n, v in after_edit.items() if first.get(n) != v),
         },
     }
+
+
+def _cache_lines(progress: list[str]) -> list[str]:
+    """The ``cache:`` lines of a run's progress (one per risk profile)."""
+    return [line for line in progress if re.search(r"(^|\] )cache: ", line)]
 
 
 def _key_ingredient_probes(
@@ -360,7 +365,7 @@ def _key_ingredient_probes(
         lines: list[str] = []
         done = rerun(name, lines)
         probes[name] = {
-            "cache_lines": [line for line in lines if re.search(r"(^|\] )cache: ", line)],
+            "cache_lines": _cache_lines(lines),
             "hits": list(done.computation.cache_hits),
         }
 

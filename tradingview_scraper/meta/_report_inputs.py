@@ -102,11 +102,11 @@ def health_section(outcome: MetaOutcome, links: Links) -> list[str]:
         "",
     ]
     # the atomic sleeves of every level: each meta profile's own sleeves table holds its rows
+    # (root first; a sub-profile used by two branches has one table)
     files = [links.csv.get("sleeves", "")]
     if links.csv:
-        for _, node, _ in meta_nodes(outcome):
-            name = table_names(node.profile.name, node.risk_profile)["sleeves"]
-            files += [] if name in files else [name]
+        nodes = (table_names(n.profile.name, n.risk_profile) for _, n, _ in meta_nodes(outcome))
+        files = list(dict.fromkeys(names["sleeves"] for names in nodes))
     return lines + capped_table(
         headers,
         rows,
