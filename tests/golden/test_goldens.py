@@ -122,15 +122,16 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
 
 
 def hostile_outputs(entry: Any, folder: Path) -> dict[str, tuple[str, str]]:
-    """A catalogue entry through ``tv-meta run`` (the library once more, in a second copy)."""
+    """A catalogue entry through ``tv-meta run``, then the library (in a second copy if the
+    command changed a file)."""
     assert CATALOGUE is not None
     seen = folder / "cli"
     ctx = CATALOGUE.prepare(entry, seen)
 
-    def library() -> object:
-        again = CATALOGUE.prepare(entry, folder / "library")
+    def library(unchanged: Path | None) -> object:
+        workspace = unchanged or CATALOGUE.prepare(entry, folder / "library").ws
         return run_meta_pipeline(
-            Settings.for_workspace(again.ws),
+            Settings.for_workspace(workspace),
             entry.profile,
             list(entry.risk_profiles) if entry.risk_profiles else None,
             run_id=entry.run_id,

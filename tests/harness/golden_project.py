@@ -51,6 +51,7 @@ def run_nested(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     file-system facts are cleared first, as a new process would start without them."""
     syrupy_ext._dirname.cache_clear()
     syrupy_ext._golden_snapshots_of_file.cache_clear()
+    syrupy_ext._FACTS.clear()
     cases._project_root.cache_clear()
     # our own test modules (``conftest``, ``test_goldens``) share their names with the nested
     # project's: hidden while it runs, or pytest would find ours under those names

@@ -63,6 +63,7 @@ __all__ = [
     "observe_failure",
     "project_root",
     "run_case",
+    "run_workspace",
     "tree_digest",
 ]
 
@@ -132,7 +133,11 @@ def run_case(case: Case, destination: Path, *, draw_figures: bool = True) -> Met
     drawing is most of a small case's time; the determinism gate draws them and compares the
     bytes.
     """
-    workspace = materialize(case.folder, destination)
+    return run_workspace(case, materialize(case.folder, destination), draw_figures=draw_figures)
+
+
+def run_workspace(case: Case, workspace: Path, *, draw_figures: bool = True) -> MetaRun:
+    """Run ``case`` in ``workspace`` (materialized already) with the golden clock."""
     return run_meta_pipeline(
         Settings.for_workspace(workspace),
         case.meta_profile,
@@ -450,12 +455,14 @@ def observe_failure(
     command: list[str],
     *,
     cli: Callable[[list[str]], int],
-    library: Callable[[], object],
+    library: Callable[[Path | None], object],
     watched: Path | None = None,
 ) -> Failure:
     """Run ``tv-meta COMMAND --workspace WORKSPACE`` in-process as a user would, then the
-    library call that should fail the same way (``library``, in a second copy: it names the
-    error class).
+    library call that should fail the same way (``library``: it names the error class). The
+    library call is given the workspace when the command left the watched files as they were
+    (it may run there: a copy would be the same files), else None (it must run in a fresh
+    copy).
 
     The command runs inside the workspace (a hostile pickle would leave its marker there),
     with the golden clock and its output captured; ``watched`` (default: the workspace) is
@@ -473,7 +480,7 @@ def observe_failure(
         exit_code = cli([command[0], "--workspace", str(workspace), *command[1:]])
     after = tree_digest(watched)
     try:
-        library()
+        library(workspace if after == before else None)
     except MetaPipelineError as exc:
         error_type = type(exc).__name__
     else:
@@ -491,9 +498,13 @@ def failure_outputs(
     command = ["run", "--profile", case.meta_profile, "--risk-profiles"]
     command += [",".join(case.risk_profiles)]
     command += [] if case.run_id is None else ["--run-id", case.run_id]
-    failure = observe_failure(
-        workspace, command, cli=cli, library=lambda: run_case(case, destination / "library")
-    )
+
+    def library(unchanged: Path | None) -> MetaRun:
+        if unchanged is None:
+            return run_case(case, destination / "library")
+        return run_workspace(case, unchanged)
+
+    failure = observe_failure(workspace, command, cli=cli, library=library)
     outputs = failure_golden(case.name, failure, scrub={"workspace": str(workspace)})
     outputs[f"{case.name}.{INPUTS}"] = ("json", inputs_document(case.folder))
     return outputs

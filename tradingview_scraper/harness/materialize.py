@@ -145,22 +145,39 @@ def returns_object(path: Path) -> tuple[pd.Series | pd.DataFrame, int]:
     return series, 2 if kind == "protocol2" else 4
 
 
+# a returns CSV's bytes -> its pickle's bytes: the golden suite materializes the same streams
+# hundreds of times (every catalogue entry copies its case), and parsing them was most of it
+_PICKLED: dict[bytes, bytes] = {}
+
+
+def _pickled_returns(path: Path) -> bytes:
+    """The pickle bytes ``returns_object(path)`` makes, remembered by the CSV's content."""
+    content = path.read_bytes()
+    pickled = _PICKLED.get(content)
+    if pickled is None:
+        buffer = io.BytesIO()
+        returns, protocol = returns_object(path)
+        pickle.dump(returns, buffer, protocol=protocol)
+        pickled = _PICKLED[content] = buffer.getvalue()
+    return pickled
+
+
 def materialize(case_folder: Path, destination: Path) -> Path:
     """Copy ``case_folder`` into ``destination`` (created) as a real workspace; return it."""
     if destination.exists() and any(destination.iterdir()):
         raise HarnessError(f"{destination}: exists and is not empty")
     destination.mkdir(parents=True, exist_ok=True)
+    made = {destination}  # folders made so far: one mkdir each, not one per file
     for source in sorted(case_folder.rglob("*")):
         relative = source.relative_to(case_folder)
         if relative.as_posix() == CASE_FILE or source.is_dir():
             continue
         target = destination / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.update(target.parents)
         if source.suffix == ".csv" and source.parent.name == "returns":
-            buffer = io.BytesIO()
-            returns, protocol = returns_object(source)
-            pickle.dump(returns, buffer, protocol=protocol)
-            target.with_suffix(".pkl").write_bytes(buffer.getvalue())
+            target.with_suffix(".pkl").write_bytes(_pickled_returns(source))
         elif source.name.endswith(".pkl.b64"):
             raw = base64.b64decode(source.read_text(encoding="ascii"))
             (target.parent / source.name[: -len(".b64")]).write_bytes(raw)

@@ -145,12 +145,12 @@ class _GoldenBase(SingleFileSnapshotExtension):
         walks and resolves paths, made that step take most of the suite's time.
         """
         parent, _, filename = snapshot_location.rpartition("/")
-        if parent != cls.dirname(test_location=test_location):
+        dirname, name, known = _location_facts(cls, test_location)
+        if parent != dirname:
             return False
         stem = filename[: -len(cls.file_extension) - 1]
-        if stem == test_location.snapshot_name_parametrized:
+        if stem == name:
             return True
-        known = _golden_snapshots(test_location)
         if known is None:
             return super().matches_test_location(
                 test_location=test_location, snapshot_location=snapshot_location
@@ -161,6 +161,32 @@ class _GoldenBase(SingleFileSnapshotExtension):
         if not isinstance(data, str):
             raise TypeError(f"golden data must be normalized text, got {type(data).__name__}")
         return data
+
+
+_Facts = tuple[str, str, "frozenset[str] | None"]
+# id(location) -> (location, its facts); the location is kept so that its id is not reused by
+# another object while the entry lives
+_FACTS: dict[int, tuple[Any, _Facts]] = {}
+
+
+def _location_facts(extension: type[_GoldenBase], test_location: Any) -> _Facts:
+    """A test location's golden folder, parametrized name and its module's ``GOLDEN_SNAPSHOTS``,
+    computed once per location.
+
+    syrupy asks ``matches_test_location`` for every (golden, test) pair at the end of a session
+    (about 600,000 pairs for the golden suite); the location derives these from its node id,
+    path and module each time they are read, which made that step take seconds.
+    """
+    hit = _FACTS.get(id(test_location))
+    if hit is None or hit[0] is not test_location:
+        facts = (
+            extension.dirname(test_location=test_location),
+            str(test_location.snapshot_name_parametrized),
+            _golden_snapshots(test_location),
+        )
+        hit = (test_location, facts)
+        _FACTS[id(test_location)] = hit
+    return hit[1]
 
 
 def _golden_snapshots(test_location: Any) -> frozenset[str] | None:
