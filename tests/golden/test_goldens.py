@@ -40,8 +40,10 @@ from tradingview_scraper.pipeline import run_meta_pipeline
 from tradingview_scraper.settings import Settings
 
 # the goldens draw figures themselves (<case>.drawn): never from tests/conftest.py's per-process
-# memo of render_svg, which mutmut's forked runs would inherit from their parent
-pytestmark = pytest.mark.real_figures
+# memo of render_svg, which mutmut's forked runs would inherit from their parent. Line coverage
+# (pytest-cov's no_cover) is paused: what the goldens guard is measured by their mutation score
+# (scripts/mutants.py), and tracing every line of 85 cases' pipelines doubled their time
+pytestmark = [pytest.mark.real_figures, pytest.mark.no_cover]
 
 ROOT = project_root(Path(__file__))
 CASES = {case.name: case for case in cases(ROOT / "fixtures" / "workspaces")}
