@@ -3410,6 +3410,31 @@ def one_sleeve_case() -> Workspace:
     )
 
 
+def cash_sleeves_case() -> Workspace:
+    """Two sleeves that hold nothing (``"assets": []``, as a strategy out of the market
+    writes): the meta portfolio holds no asset at all."""
+    days = tradfi_days("2025-09-01", 20)
+    sleeves = [
+        one_window_sleeve(name, stream(7950 + k, days, 0.0, 0.002 * (k + 1)))
+        for k, name in enumerate(["cash_a", "cash_b"])
+    ]
+    for sleeve in sleeves:
+        sleeve.assets = {"hrp": []}
+    return Workspace(
+        "cash_sleeves",
+        {"meta_cash": {"sleeves": atomic(["cash_a", "cash_b"])}},
+        sleeves,
+        case(
+            "Two sleeves whose weights files list no asset (an empty assets list): the sleeves "
+            "still get weights from their returns, the meta portfolio holds nothing (an empty "
+            "flattened file, totals 0), and the report's top-assets section reads 'Top 0 of 0' "
+            "and 'none'.",
+            "meta_cash",
+            ["hrp"],
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
@@ -3446,6 +3471,7 @@ def boundary_cases() -> list[Workspace]:
         nested_depth3_case(),
         report_twenty_five_case(),
         one_sleeve_case(),
+        cash_sleeves_case(),
     ]
 
 
