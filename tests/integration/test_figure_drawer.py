@@ -14,7 +14,7 @@ import pytest
 from tradingview_scraper import figure_drawer, pipeline
 from tradingview_scraper.figure_drawer import FigureDrawer
 from tradingview_scraper.harness.cases import cases, run_case
-from tradingview_scraper.meta.figures import figure_files, figure_jobs
+from tradingview_scraper.meta.figures import figure_jobs
 
 # the drawer is compared with render_svg itself, in this process and in its workers
 pytestmark = pytest.mark.real_figures
@@ -123,7 +123,7 @@ def test_a_large_run_draws_in_the_worker_and_writes_the_same_files(
         }
 
     assert digests(parallel) == digests(inline)
-    assert figure_files(parallel.computation.outcomes["hrp"])  # the figures exist to compare
+    assert figure_jobs(parallel.computation.outcomes["hrp"])  # there are figures to compare
 
 
 def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:

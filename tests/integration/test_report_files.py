@@ -25,6 +25,7 @@ import pytest
 from tradingview_scraper.harness.cases import cases, run_case
 from tradingview_scraper.meta import _figure_draw
 from tradingview_scraper.meta._figure_draw import RC
+from tradingview_scraper.meta.aggregate import MetaOutcome
 from tradingview_scraper.pipeline import MetaRun
 
 REPO = Path(__file__).resolve().parents[2]
@@ -164,13 +165,13 @@ _RENDER = """
 import hashlib, sys
 import numpy as np
 from tradingview_scraper.meta._figure_draw import render_svg
-from tradingview_scraper.meta.figures import figure_files
+from tradingview_scraper.meta.figures import figure_jobs
 from tradingview_scraper.harness.cases import cases, run_case
 from pathlib import Path
 case = next(c for c in cases(expect="success") if c.name == "nested_depth2")
 run = run_case(case, Path(sys.argv[1]))
-for name, svg in sorted(figure_files(run.computation.outcomes["hrp"]).items()):
-    print(name, hashlib.sha256(svg).hexdigest())
+for name, spec in sorted(figure_jobs(run.computation.outcomes["hrp"]).items()):
+    print(name, hashlib.sha256(render_svg(spec)).hexdigest())
 rng = np.random.default_rng(3)
 big = np.clip(rng.normal(0.2, 0.3, (900, 900)), -1, 1)
 spec = {"family": "correlation", "title": "t", "labels": [], "matrix": big, "block": 1,
@@ -205,13 +206,19 @@ def test_figures_use_the_bundled_font() -> None:
     assert Path(found).is_relative_to(Path(matplotlib.get_data_path()))
 
 
+def _figure_digests(outcome: MetaOutcome) -> dict[str, str]:
+    from tradingview_scraper.meta._figure_draw import render_svg
+    from tradingview_scraper.meta.figures import figure_jobs
+
+    jobs = figure_jobs(outcome)
+    return {path: hashlib.sha256(render_svg(spec)).hexdigest() for path, spec in jobs.items()}
+
+
 @pytest.mark.real_figures
 def test_figure_files_digest_is_stable_in_process(nested: MetaRun) -> None:
-    from tradingview_scraper.meta.figures import figure_files
-
     outcome = nested.computation.outcomes["hrp"]
-    first = {k: hashlib.sha256(v).hexdigest() for k, v in figure_files(outcome).items()}
-    again = {k: hashlib.sha256(v).hexdigest() for k, v in figure_files(outcome).items()}
+    first = _figure_digests(outcome)
+    again = _figure_digests(outcome)
     assert first == again
     written = {
         f"figures/{p.name}": hashlib.sha256(p.read_bytes()).hexdigest()

@@ -32,7 +32,6 @@ __all__ = [
     "FIGURE_FAMILIES",
     "drawdown",
     "figure_families",
-    "figure_files",
     "figure_jobs",
     "figure_names",
     "figure_specs",
@@ -229,10 +228,3 @@ def figure_jobs(outcome: MetaOutcome, stats: ProfileStats | None = None) -> dict
     """Path relative to ``reports/`` -> spec, for every figure of a root outcome."""
     names = figure_names(outcome.profile.name, outcome.risk_profile)
     return {names[family]: spec for family, spec in figure_specs(outcome, stats).items()}
-
-
-def figure_files(outcome: MetaOutcome, stats: ProfileStats | None = None) -> dict[str, bytes]:
-    """Path relative to ``reports/`` -> SVG bytes, for every figure of a root outcome."""
-    from ._figure_draw import render_svg  # matplotlib is imported only when figures are drawn
-
-    return {path: render_svg(spec) for path, spec in figure_jobs(outcome, stats).items()}
