@@ -2625,6 +2625,10 @@ def stats_failures() -> list[Workspace]:
     doubling.iloc[25:565] = 1.0  # 540 days of +100%: 2**540 ~ 4e162, its square overflows
     sparse = stream(7332, span[[*range(25), 565]], 0.0004, 0.01)
     long_days = tradfi_days("2025-10-01", 40)
+    # an exact hedge: b = 1/1024 - a in k/1024 steps over 32 rows, so a + b is a riskless
+    # 1/1024 a day and the covariance is singular to the last bit, whatever BLAS sums in
+    exact_days = tradfi_days("2025-10-01", 32)
+    hedged = exact_stream(7361, exact_days, 12)
     gain, loss = stream(7341, long_days, 0.002, 0.01), losing(7351, long_days)
     assert 0.1 * gain.mean() + 0.9 * loss.mean() < 0 < gain.mean()
     cases: list[tuple[str, dict[str, object], list[Sleeve], str, tuple[str, str]]] = [
@@ -2690,6 +2694,23 @@ def stats_failures() -> list[Workspace]:
             "one; the message's best feasible mean is in daily units (the column means: sums "
             "over the rows divided by the row count).",
             ("OptimizationError", r"no weights within the bounds have a positive mean"),
+        ),
+        (
+            "fail_max_sharpe_riskless",
+            {
+                "meta_fail": {
+                    "sleeves": atomic(["a", "b"]),
+                    "meta_allocation": {"method": "max_sharpe"},
+                }
+            },
+            [
+                one_window_sleeve("a", hedged),
+                one_window_sleeve("b", 1.0 / 1024 - hedged),
+            ],
+            "max_sharpe at the root over an exact hedge pair (b = 1/1024 - a, in exact k/1024 "
+            "steps): half of each is a riskless 1/1024 a day, so the Sharpe ratio is unbounded "
+            "and max_sharpe refuses the singular covariance by name.",
+            ("OptimizationError", r"zero sample variance and a positive mean"),
         ),
     ]
     return [
@@ -3134,6 +3155,29 @@ def figures_twelve_case() -> Workspace:
     )
 
 
+def figures_forty_case() -> Workspace:
+    """40 sleeves (MAX_LABELS): the most for which the correlation heat map and the dendrogram
+    still name every sleeve; ``report_at_scale`` has 31, the figure tests 450."""
+    days = tradfi_days("2025-08-01", 30)
+    names = [f"f{k:02d}" for k in range(40)]
+    sleeves = [
+        one_window_sleeve(name, stream(8000 + k, days, 0.0002 * (k % 5), 0.004 + 0.0002 * k))
+        for k, name in enumerate(names)
+    ]
+    return Workspace(
+        "figures_forty",
+        {"meta_40": {"sleeves": atomic(names)}},
+        sleeves,
+        case(
+            "40 sleeves under hrp: the most for which the correlation heat map and the "
+            "dendrogram label every sleeve (MAX_LABELS = 40; 41 would leave them unlabelled), "
+            "and the weights figure shows every bar.",
+            "meta_40",
+            ["hrp"],
+        ),
+    )
+
+
 def exact_stream(seed: int, index: pd.DatetimeIndex, spread: int) -> pd.Series:
     """Returns ``k / 1024`` for integers ``|k| <= spread``: over 32 rows every mean, deviation,
     product and sum of the covariance is exact, so equal inputs give bit-equal correlations
@@ -3472,6 +3516,7 @@ def boundary_cases() -> list[Workspace]:
         report_twenty_five_case(),
         one_sleeve_case(),
         cash_sleeves_case(),
+        figures_forty_case(),
     ]
 
 
