@@ -3212,14 +3212,24 @@ def report_ties_case() -> Workspace:
     # root's guardrail (0.75) and fail the branch's (0.9)
     ledgers = {7: (5, 1), 16: (8, 1)}
     # NYSE:MANY is held by p00-p08 at both levels (17 holdings, wide/p07 vetoed): the top
-    # assets table lists 8 and '+9 more'; NYSE:EIGHT by p20-p23 at both levels: exactly 8
-    shared = {**dict.fromkeys(range(9), "NYSE:MANY"), **dict.fromkeys(range(20, 24), "NYSE:EIGHT")}
+    # assets table lists the 8 largest and '+9 more'. p00 holds +25% of it and p01 -25%, the
+    # rest 50%: at the root the 8th largest is a tie in size between +1/128 (p00) and -1/128
+    # (p01), which the path decides (p00). NYSE:EIGHT is held by p20-p23 at both levels:
+    # exactly 8 contributions; NYSE:OCTO by p16-p19, p24, p25 and p29: exactly 8 contributors
+    # (the seven and the branch wide), 13 contributions (wide/p16 vetoed)
+    shared = {
+        **dict.fromkeys(range(9), ("NYSE:MANY", 0.5)),
+        0: ("NYSE:MANY", 0.25),
+        1: ("NYSE:MANY", -0.25),
+        **dict.fromkeys(range(20, 24), ("NYSE:EIGHT", 0.5)),
+        **dict.fromkeys((16, 17, 18, 19, 24, 25, 29), ("NYSE:OCTO", 0.5)),
+    }
     sleeves = [
         sleeve_of(
             f"{name}_20260101-000000",
             name,
             {"equal_weight": series[name]},
-            [(f"NYSE:{name.upper()}", 0.5), (shared[k], 0.5)]
+            [(f"NYSE:{name.upper()}", 1.0 - shared[k][1]), shared[k]]
             if k in shared
             else [(f"NYSE:{name.upper()}", 1.0)],
             windows=ledgers.get(k, (1, 0))[0],
@@ -3228,7 +3238,14 @@ def report_ties_case() -> Workspace:
         )
         for k, name in enumerate(names)
     ]
-    root = [*atomic(names[:13]), {"id": "wide", "meta_profile": "meta_wide"}, *atomic(names[13:])]
+    # a second branch right after wide (p26 and p28): wide's "... and K more" line is followed
+    # by another branch's section, and the health table's sleeves are in exactly three files
+    root = [
+        *atomic(names[:13]),
+        {"id": "wide", "meta_profile": "meta_wide"},
+        {"id": "tail", "meta_profile": "meta_tail"},
+        *atomic(names[13:]),
+    ]
     root[0]["run_id"] = ""  # upstream's "not pinned", as null is
     root[1]["run_id"] = None
     manifest = {
@@ -3242,33 +3259,41 @@ def report_ties_case() -> Workspace:
             "meta_allocation": {"risk_profiles": ["equal_weight"], "method": "inverse_volatility"},
             "health": {"min_success_ratio": 0.9},
         },
+        "meta_tail": {
+            "sleeves": atomic(["p26", "p28"]),
+            "meta_allocation": {"risk_profiles": ["equal_weight"]},
+        },
     }
     return Workspace(
         "report_ties",
         manifest,
         sleeves,
         case(
-            "Ties and orders in the report's rankings. The root has 32 columns (p00-p12, the "
-            "branch 'wide', p13-p30), more than 25, so the report lists the 5 most and least "
-            "correlated pairs. p00, p01, p02 and p05 are one stream: 6 pairs tie at the top and "
-            "the first 5 by (row, column) are shown, (0,1) (0,2) (0,5) (1,2) (1,5). p09 = -p03, "
-            "p06 = -p04 and p30 = -p29, where p04 and p29 are permutations of p03 (equal "
-            "variance): the pairs (3,9) (4,6) (30,31) tie at the bottom, in that order, and the "
+            "Ties and orders in the report's rankings. The root has 33 columns (p00-p12, the "
+            "branches 'wide' and 'tail', p13-p30), more than 25, so the report lists the 5 most "
+            "and least correlated pairs. p00, p01, p02 and p05 are one stream: 6 pairs tie at the"
+            " top and the first 5 by (row, column) are shown, (0,1) (0,2) (0,5) (1,2) (1,5). p09 "
+            "= -p03, p06 = -p04 and p30 = -p29, where p04 and p29 are permutations of p03 (equal "
+            "variance): the pairs (3,9) (4,6) (31,32) tie at the bottom, in that order, and the "
             "last one is the last two columns. Returns are k/1024 over 32 common rows, so the "
-            "ties are exact. More than 30 calendars: the 20 that dropped the most days are "
-            "shown, p08 (5), p14 and p20 (3, in order), p27 (2), p15 (1), then the others in "
-            "manifest order. The root's guardrail does not require a ledger (shown: 'no') "
-            'and asks for 3 sleeves, not the default 2. p00 has run_id "" and p01 run_id '
-            "null: both unpinned, the newest run. "
-            "p07 (4/5 = 0.8) and p16 (7/8 = 0.875) pass the root's 0.75 and fail the branch's "
-            "0.9: the health table lists the vetoed first (wide/p07, wide/p16), then by ratio. "
-            "The branch 'wide' (inverse_volatility over all 31 sleeves) is one more than a table "
-            "shows whole: its table shows the 20 largest weights, ties (the four p00 copies; "
-            "p03, p04, p06, p09, p29, p30) in manifest order. p10-p25 each flag window 0 "
-            "(Sharpe 12.5) at both levels: 32 anomaly rows, the first 20 shown. NYSE:MANY is "
-            "held by p00-p08 at both levels (17 holdings, wide/p07 vetoed): the top assets "
-            "table names the 8 largest and '+9 more'; NYSE:EIGHT by p20-p23 at both levels, "
-            "exactly 8, all named.",
+            "ties are exact. More than 30 calendars: the 20 that dropped the most days are shown,"
+            " p08 (5), p14 and p20 (3, in order), p27 (2), p15 (1), then the others in manifest "
+            "order. The root's guardrail does not require a ledger (shown: 'no') and asks for 3 "
+            'sleeves, not the default 2. p00 has run_id "" and p01 run_id null: both unpinned, '
+            "the newest run. p07 (4/5 = 0.8) and p16 (7/8 = 0.875) pass the root's 0.75 and fail "
+            "the branch's 0.9: the health table lists the vetoed first (wide/p07, wide/p16), then"
+            " by ratio. The branch 'wide' (inverse_volatility over all 31 sleeves) is one more "
+            "than a table shows whole: its table shows the 20 largest weights, ties (the four p00"
+            " copies; p03, p04, p06, p09, p29, p30) in manifest order. p10-p25 each flag window 0"
+            " (Sharpe 12.5) at both levels: 32 anomaly rows, the first 20 shown. NYSE:MANY is "
+            "held by p00-p08 at both levels (17 holdings, wide/p07 vetoed): the top assets table "
+            "names the 8 largest and '+9 more'; p00 holds +25% of it and p01 -25%, so the 8th "
+            "largest at the root is a tie in size (+1/128 and -1/128) that the path decides: p00 "
+            "is named, p01 is not. NYSE:EIGHT by p20-p23 at both levels: exactly 8 contributions,"
+            " all named. NYSE:OCTO by seven sleeves: exactly 8 contributors (with wide), all "
+            "named. The branch 'tail' (p26, p28) follows 'wide', so wide's '... and 11 more' line"
+            " is followed by tail's section, and the health table's 64 atomic sleeves are in "
+            "exactly three sleeves tables, all named.",
             "meta_ties",
             ["equal_weight"],
         ),
