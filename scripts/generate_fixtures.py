@@ -3158,23 +3158,14 @@ def figures_twelve_case() -> Workspace:
 def figures_forty_case() -> Workspace:
     """40 sleeves (MAX_LABELS): the most for which the correlation heat map and the dendrogram
     still name every sleeve; ``report_at_scale`` has 31, the figure tests 450."""
-    days = tradfi_days("2025-08-01", 30)
-    names = [f"f{k:02d}" for k in range(40)]
-    sleeves = [
-        one_window_sleeve(name, stream(8000 + k, days, 0.0002 * (k % 5), 0.004 + 0.0002 * k))
-        for k, name in enumerate(names)
-    ]
-    return Workspace(
+    return hrp_sleeves_case(
         "figures_forty",
-        {"meta_40": {"sleeves": atomic(names)}},
-        sleeves,
-        case(
-            "40 sleeves under hrp: the most for which the correlation heat map and the "
-            "dendrogram label every sleeve (MAX_LABELS = 40; 41 would leave them unlabelled), "
-            "and the weights figure shows every bar.",
-            "meta_40",
-            ["hrp"],
-        ),
+        "meta_40",
+        [f"f{k:02d}" for k in range(40)],
+        (8000, 30, 5, 0.004, 0.0002),
+        "40 sleeves under hrp: the most for which the correlation heat map and the "
+        "dendrogram label every sleeve (MAX_LABELS = 40; 41 would leave them unlabelled), "
+        "and the weights figure shows every bar.",
     )
 
 
@@ -3440,26 +3431,41 @@ def nested_depth3_case() -> Workspace:
     )
 
 
+def hrp_sleeves_case(
+    name: str,
+    profile: str,
+    names: list[str],
+    streams: tuple[int, int, int, float, float],
+    description: str,
+) -> Workspace:
+    """A flat hrp profile of one-window sleeves; ``streams`` = (seed, business days from
+    2025-08-01, mean cycle, base volatility, volatility step): sleeve k has mean 0.0002 *
+    (k % cycle) and volatility base + step * k."""
+    seed, count, cycle, base, step = streams
+    days = tradfi_days("2025-08-01", count)
+    sleeves = [
+        one_window_sleeve(sleeve, stream(seed + k, days, 0.0002 * (k % cycle), base + step * k))
+        for k, sleeve in enumerate(names)
+    ]
+    return Workspace(
+        name,
+        {profile: {"sleeves": atomic(names)}},
+        sleeves,
+        case(description, profile, ["hrp"]),
+    )
+
+
 def report_twenty_five_case() -> Workspace:
     """25 sleeves: the most for which the report prints the whole correlation matrix and the
     whole cluster tree (``SMALL_PROFILE``); ``report_at_scale`` has 31 and lists pairs."""
-    days = tradfi_days("2025-08-01", 40)
-    names = [f"q{k:02d}" for k in range(25)]
-    sleeves = [
-        one_window_sleeve(name, stream(7800 + k, days, 0.0002 * (k % 4), 0.005 + 0.0003 * k))
-        for k, name in enumerate(names)
-    ]
-    return Workspace(
+    return hrp_sleeves_case(
         "report_twenty_five",
-        {"meta_25": {"sleeves": atomic(names)}},
-        sleeves,
-        case(
-            "25 sleeves under hrp: the most for which the report shows the whole 25 x 25 "
-            "correlation matrix and the whole text cluster tree (26 would list the five most and "
-            "least correlated pairs and the top splits, as report_at_scale does).",
-            "meta_25",
-            ["hrp"],
-        ),
+        "meta_25",
+        [f"q{k:02d}" for k in range(25)],
+        (7800, 40, 4, 0.005, 0.0003),
+        "25 sleeves under hrp: the most for which the report shows the whole 25 x 25 "
+        "correlation matrix and the whole text cluster tree (26 would list the five most and "
+        "least correlated pairs and the top splits, as report_at_scale does).",
     )
 
 
