@@ -19,6 +19,9 @@ explained there are listed by name (``mutmut show NAME`` prints the diff); entri
 that are no longer survivors are reported as stale. With ``--min-score P`` the exit code is 1
 when the score of the target modules is below ``P`` percent.
 
+``--resume --mutant NAME`` (repeatable) re-checks only the mutants named, as the report names
+them: after a fixture aimed at a few survivors, their verdicts without the rest of a module.
+
 ``--resume`` keeps ``mutants/`` and re-checks, in the modules named, only what a new fixture
 could change: mutants never checked, and survivors and "no tests" not explained in the list. A
 killed mutant stays killed, which holds while goldens are only added (a changed source file
@@ -47,6 +50,7 @@ TARGETS = ("meta/", "allocation/", "io/", "manifest.py", "pipeline.py")
 KILLED = {1, 3, 36, 24, -24, 152, 255}  # test failure, pytest internal error, timeouts
 SURVIVED = {0}
 NO_TESTS = {5, 33}
+_MUTANT = re.compile(rf"{PACKAGE}\.[\w.ǁ]+__mutmut_\d+")
 _LISTED = re.compile(r"^- `(?P<name>[\w.ǁ]+__mutmut_\d+)`: (?P<why>\S.*)$")
 
 
@@ -133,14 +137,14 @@ def report(results: dict[str, dict[str, int | None]], reasons: dict[str, str]) -
                 unexplained.append(name)
         if not count["mutants"]:
             continue
-        score = count["killed"] / max(count["mutants"] - count["listed"], 1)
+        module_score = count["killed"] / max(count["mutants"] - count["listed"], 1)
         print(
             f"{module:34} {count['mutants']:7} {count['killed']:6} {count['survived']:5} "
-            f"{count['no_tests']:7} {count['timeout']:7} {count['listed']:6} {score:7.1%}"
+            f"{count['no_tests']:7} {count['timeout']:7} {count['listed']:6} {module_score:7.1%}"
         )
         if is_target(module):
             totals.update(count)
-    score = None
+    score: float | None = None
     if totals["mutants"]:
         score = totals["killed"] / max(totals["mutants"] - totals["listed"], 1)
         print(
@@ -175,6 +179,13 @@ def main() -> int:
     parser.add_argument(
         "--resume", action="store_true", help="keep mutants/; re-check what was not killed"
     )
+    parser.add_argument(
+        "--mutant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="with --resume: re-check only this mutant (a name from the report; repeatable)",
+    )
     parser.add_argument("--max-children", type=int, default=2, help="parallel mutants (2)")
     parser.add_argument("--min-score", type=float, default=None, help="fail below P percent")
     args = parser.parse_args()
@@ -183,6 +194,13 @@ def main() -> int:
         if not (REPO / PACKAGE / module).is_file():
             print(f"error: {PACKAGE}/{module}: no such module", file=sys.stderr)
             return 3
+    for name in args.mutant:
+        if not _MUTANT.fullmatch(name):
+            print(f"error: --mutant {name!r}: not a mutant name of {PACKAGE}", file=sys.stderr)
+            return 3
+    if args.mutant and not (args.resume and root.is_dir()):
+        print("error: --mutant re-checks a run: give --resume, after a run", file=sys.stderr)
+        return 3
     if not args.report:
         if shutil.which("mutmut") is None:
             print("error: mutmut is not installed: pip install -e '.[dev]'", file=sys.stderr)
@@ -196,7 +214,9 @@ def main() -> int:
             # mutmut copies these over the old copies without removing what is gone since
             for copied in ("tests", "fixtures", "golden", "scripts"):
                 shutil.rmtree(root / copied, ignore_errors=True)
-            names = to_recheck(root, args.modules or sorted(collect(root)), explained())
+            names = args.mutant or to_recheck(
+                root, args.modules or sorted(collect(root)), explained()
+            )
         if resuming and not names:
             print("nothing to re-check: every mutant of these modules is killed")
         else:

@@ -100,3 +100,18 @@ def test_resume_rechecks_all_but_the_killed(mutants: ModuleType, tmp_path: Path)
         "tradingview_scraper.meta.health.x_f__mutmut_1",
         "tradingview_scraper.io.runs.*",  # no results yet: all of its mutants
     ]
+
+
+def test_mutant_option_names_mutants_of_a_run(
+    mutants: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run(*argv: str) -> tuple[int, str]:
+        monkeypatch.setattr("sys.argv", ["mutants.py", *argv])
+        code = mutants.main()
+        return code, capsys.readouterr().err
+
+    name = "tradingview_scraper.meta.loader.x_load_inputs__mutmut_19"
+    code, err = run("--resume", "--mutant", "load_inputs_19")
+    assert code == 3 and "'load_inputs_19': not a mutant name of tradingview_scraper" in err
+    code, err = run("--mutant", name)  # a name of which run? only with --resume
+    assert code == 3 and "give --resume, after a run" in err
