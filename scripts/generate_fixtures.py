@@ -3510,6 +3510,29 @@ def cash_sleeves_case() -> Workspace:
     )
 
 
+def wiped_out_case() -> Workspace:
+    """Both sleeves lose everything (-100%) on the first day: every wealth curve is 0 from the
+    start, so the equity figure has no positive value for its log axis."""
+    days = tradfi_days("2025-09-01", 20)
+    streams = [stream(7970 + k, days, 0.0005, 0.01) for k in range(2)]
+    for series in streams:
+        series.iloc[0] = -1.0
+    return Workspace(
+        "wiped_out",
+        {"meta_wiped": {"sleeves": atomic(["a", "b"])}},
+        [one_window_sleeve(name, series) for name, series in zip("ab", streams, strict=True)],
+        case(
+            "Both sleeves return -100% on the first day, drawn: the meta portfolio and every "
+            "sleeve are worth 0 from the first day (max drawdown -100%), so the equity figure's "
+            "log axis has no positive value; it spans a decade below 1 (0.1 to 1) and draws "
+            "without a warning, instead of the singular range [1, 1].",
+            "meta_wiped",
+            ["hrp"],
+            draw_figures=True,
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
@@ -3548,6 +3571,7 @@ def boundary_cases() -> list[Workspace]:
         one_sleeve_case(),
         cash_sleeves_case(),
         figures_forty_case(),
+        wiped_out_case(),
     ]
 
 

@@ -49,8 +49,10 @@ def _equity(figure: Figure, spec: Mapping[str, Any]) -> None:
         top.plot(dates, series["values"], color=color, linewidth=0.8, label=series["label"])
     meta = spec["series"][0]
     top.plot(dates, meta["values"], color=_META_COLOR, linewidth=1.8, label=meta["label"])
-    top.set_yscale(spec["yscale"])
+    # the limits first: a log scale set over no positive data at all (every curve at 0, all
+    # lost on the first day) would warn and fall back to a singular range
     top.set_ylim(*spec["ylim"])
+    top.set_yscale(spec["yscale"])
     low, high = spec["ylim"]
     narrow = high <= 10.0 * low  # less than a decade: label the minor ticks too, in plain numbers
     top.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%.3g"))

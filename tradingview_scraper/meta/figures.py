@@ -102,8 +102,10 @@ def _equity(outcome: MetaOutcome, stats: ProfileStats) -> Spec:
     series = [
         {"label": label, "values": curve} for label, curve in zip(labels, curves, strict=True)
     ]
+    # the log axis spans the positive wealth; with none (everything lost on the first day) a
+    # decade below 1, not the singular [1, 1]
     finite = [curve[curve > 0] for curve in curves]
-    low = min((float(v.min()) for v in finite if len(v)), default=1.0)
+    low = min((float(v.min()) for v in finite if len(v)), default=0.1)
     high = max((float(v.max()) for v in finite if len(v)), default=1.0)
     falls = drawdown(meta)
     return {
