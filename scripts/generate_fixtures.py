@@ -2624,6 +2624,11 @@ def stats_failures() -> list[Workspace]:
     doubling = stream(7331, span, 0.0005, 0.01)
     doubling.iloc[25:565] = 1.0  # 540 days of +100%: 2**540 ~ 4e162, its square overflows
     sparse = stream(7332, span[[*range(25), 565]], 0.0004, 0.01)
+    # 1,065 days of +100% fold into one common date: 2**1065 is past the float range
+    long_span = crypto_days("2022-01-01", 1100)
+    overflowing = stream(7381, long_span, 0.0005, 0.01)
+    overflowing.iloc[25:1090] = 1.0
+    rare = stream(7382, long_span[[*range(25), 1095]], 0.0004, 0.01)
     long_days = tradfi_days("2025-10-01", 40)
     # an exact hedge: b = 1/1024 - a in k/1024 steps over 32 rows, so a + b is a riskless
     # 1/1024 a day and the covariance is singular to the last bit, whatever BLAS sums in
@@ -2677,6 +2682,18 @@ def stats_failures() -> list[Workspace]:
             "(a return near 2**540): the covariance of a overflows, b's stays finite, and the "
             "error names a only.",
             ("ReturnsDataError", r"covariance of sleeve\(s\) 'a' is not finite"),
+        ),
+        (
+            "fail_compound_overflow",
+            {"meta_fail": {"sleeves": atomic(["a", "b"]), "calendar": {"alignment": "compound"}}},
+            [one_window_sleeve("a", overflowing), one_window_sleeve("b", rare)],
+            "compound alignment folds 1,065 days of +100% of a into one of the 26 common dates: "
+            "the compounded return (2**1065 - 1) is past the float range, so a's column holds "
+            "inf; the allocator refuses the non-finite matrix and names a (no numpy warning).",
+            (
+                "ReturnsDataError",
+                r"non-finite returns \(NaN or inf\) in sleeve\(s\) 'a'; the allocation matrix",
+            ),
         ),
         (
             "fail_max_sharpe_bounds",

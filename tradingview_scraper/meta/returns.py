@@ -211,7 +211,10 @@ def align(
             slot = np.searchsorted(keys, own[in_span], side="left")
             starts = np.flatnonzero(np.r_[True, np.diff(slot) != 0])
             sizes = np.diff(np.r_[starts, len(slot)])
-            products = np.multiply.reduceat(1.0 + values[in_span], starts)
+            # a product past the float range is inf, without numpy's overflow warning: the
+            # allocators refuse a non-finite matrix and name the sleeve
+            with np.errstate(over="ignore"):
+                products = np.multiply.reduceat(1.0 + values[in_span], starts)
             many = sizes > 1  # rows that absorb missing days; others keep r exactly
             column[slot[starts[many]]] = products[many] - 1.0
             compounded = folded
