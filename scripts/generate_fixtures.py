@@ -2634,6 +2634,8 @@ def stats_failures() -> list[Workspace]:
     # 1/1024 a day and the covariance is singular to the last bit, whatever BLAS sums in
     exact_days = tradfi_days("2025-10-01", 32)
     hedged = exact_stream(7361, exact_days, 12)
+    two_days = tradfi_days("2025-10-01", 2)
+    two_rows = pd.Series([3 / 1024, -5 / 1024], index=two_days)
     gain, loss = stream(7341, long_days, 0.002, 0.01), losing(7351, long_days)
     assert 0.1 * gain.mean() + 0.9 * loss.mean() < 0 < gain.mean()
     cases: list[tuple[str, dict[str, object], list[Sleeve], str, tuple[str, str]]] = [
@@ -2682,6 +2684,20 @@ def stats_failures() -> list[Workspace]:
             "(a return near 2**540): the covariance of a overflows, b's stays finite, and the "
             "error names a only.",
             ("ReturnsDataError", r"covariance of sleeve\(s\) 'a' is not finite"),
+        ),
+        (
+            "fail_max_sharpe_two_rows",
+            {
+                "meta_fail": {
+                    "sleeves": atomic(["a", "b"]),
+                    "meta_allocation": {"method": "max_sharpe", "min_observations": 2},
+                }
+            },
+            [one_window_sleeve("a", two_rows), one_window_sleeve("b", 1.0 / 1024 - two_rows)],
+            "max_sharpe over an exact hedge pair on 2 common rows for 2 sleeves (min_observations "
+            "2): the riskless-optimum error, plus the hint that a sample covariance of no more "
+            "rows than sleeves is singular (rows == sleeves is the boundary: it gets the hint).",
+            ("OptimizationError", r"the sample covariance of 2 rows for 2 sleeves is singular"),
         ),
         (
             "fail_compound_overflow",
