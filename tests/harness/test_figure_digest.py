@@ -382,7 +382,7 @@ def test_drawn_document_draws_afresh_not_through_render_svg(
         for node in tree.body
         if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "pytestmark"
     ]
-    assert marks == ["pytest.mark.real_figures"]
+    assert marks == ["[pytest.mark.real_figures, pytest.mark.no_cover]"]
 
 
 def _case_folder(tmp_path: Path, extra: dict[str, Any]) -> Path:
