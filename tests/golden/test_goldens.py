@@ -9,10 +9,11 @@ moved with ``pytest tests/golden --snapshot-update`` (``tv-golden update``).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -104,23 +105,42 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
     cache: dict[str, dict[str, tuple[str, str]]] = {}
     recording = os.environ.get("MUTANT_UNDER_TEST") == "stats"
 
+    def run(name: str) -> dict[str, tuple[str, str]]:
+        if name.startswith("hostile/"):
+            entry = HOSTILE[name.removeprefix("hostile/")]
+            return hostile_outputs(entry, tmp_path_factory.mktemp("hostile"))
+        case: Case = CASES[name]
+        folder = tmp_path_factory.mktemp(name)
+        if case.expect != "success":
+            return failure_outputs(case, folder, cli=tv_meta)
+        # a case that goldens its figures as drawn (<case>.drawn) draws its files too
+        return golden_outputs(case, run_case(case, folder / "ws", draw_figures=case.draw_figures))
+
     def get(name: str) -> dict[str, tuple[str, str]]:
         if name not in cache or recording:
-            if name.startswith("hostile/"):
-                entry = HOSTILE[name.removeprefix("hostile/")]
-                cache[name] = hostile_outputs(entry, tmp_path_factory.mktemp("hostile"))
-                return cache[name]
-            case: Case = CASES[name]
-            folder = tmp_path_factory.mktemp(name)
-            if case.expect == "success":
-                # a case that goldens its figures as drawn (<case>.drawn) draws its files too
-                run = run_case(case, folder / "ws", draw_figures=case.draw_figures)
-                cache[name] = golden_outputs(case, run)
-            else:
-                cache[name] = failure_outputs(case, folder, cli=tv_meta)
+            with _untraced():
+                cache[name] = run(name)
         return cache[name]
 
     return get
+
+
+@contextlib.contextmanager
+def _untraced() -> Iterator[None]:
+    """No line tracing while a case runs (the README's command measures coverage).
+
+    What the goldens guard is measured by their mutation score, and tracing every line of
+    every case's pipeline doubled the golden suite's time. pytest-cov's ``no_cover`` mark
+    (this module's ``pytestmark``) pauses its tracer in a single process only: under
+    pytest-xdist (pytest-cov 7.1) a worker's trace function stays on, so it is lifted here
+    for the run of a case and put back after.
+    """
+    tracer = sys.gettrace()
+    sys.settrace(None)
+    try:
+        yield
+    finally:
+        sys.settrace(tracer)
 
 
 def hostile_outputs(entry: Any, folder: Path) -> dict[str, tuple[str, str]]:
