@@ -1188,7 +1188,9 @@ def health_case() -> Workspace:
 
     sleeves = [
         one("exact", 6301, "NYSE:EXA", failed={"hrp": 2}),  # 6/8 = 0.75: passes
-        one("below", 6302, "NYSE:BEL", failed={"hrp": 3}),  # 5/8: vetoed, holds SHARED too
+        # 5/8: vetoed, holds SHARED too; its first window is flagged (Sharpe 12.5), so a vetoed
+        # sleeve without a returns file still has its anomaly row from the ledger
+        one("below", 6302, "NYSE:BEL", failed={"hrp": 3}, anomaly=True),
         # 8/8 for its own engine; another engine's and another risk profile's records all fail
         one(
             "engines",
