@@ -1817,6 +1817,16 @@ def boundary_failures() -> list[Workspace]:
         for row in (6, 8, 10, 12):  # four days twice: the message names three "and 1 more"
             lines[row] = lines[row - 1].split("T")[0] + "T23:00:00," + lines[row].split(",")[1]
 
+    def same_day_three(lines: list[str]) -> None:
+        lines[0] = "date[UTC],return"
+        lines[1:] = [line.split(",")[0] + "T12:00:00," + line.split(",")[1] for line in lines[1:]]
+        for row in (6, 8, 10):  # three days twice: all three named, no "and ... more"
+            lines[row] = lines[row - 1].split("T")[0] + "T23:00:00," + lines[row].split(",")[1]
+
+    def wiped_then_below(lines: list[str]) -> None:
+        set_value(3, "-1.0")(lines)  # everything lost: allowed
+        set_value(7, "-1.0000001")(lines)
+
     def swap_days(lines: list[str]) -> None:  # 2025-10-16 before 2025-10-15
         lines[11], lines[12] = lines[12], lines[11]
 
@@ -1907,8 +1917,10 @@ def boundary_failures() -> list[Workspace]:
             "fail_below_minus_one",
             two,
             pair(6930),
-            edit_returns("a", set_value(7, "-1.0000001")),
-            "A return of -1.0000001: losing more than everything.",
+            edit_returns("a", wiped_then_below),
+            "A return of -1.0000001: losing more than everything. An earlier day returns "
+            "exactly -1.0 (everything lost, which is allowed): the message names the day below "
+            "-1, not the first day at -1.",
             ("ReturnsDataError", r"return -1\.0000001 on 2025-10-09 is below -1"),
         ),
         (
@@ -1927,6 +1939,15 @@ def boundary_failures() -> list[Workspace]:
             "Two UTC stamps on one day (12:00 and 23:00), on four days, are duplicate dates: "
             "the message names the first three and counts the rest.",
             ("ReturnsDataError", r"duplicate dates .* and 1 more"),
+        ),
+        (
+            "fail_same_day_three",
+            two,
+            pair(6942),
+            edit_returns("a", same_day_three),
+            "Two UTC stamps on one day on three days: the message names all three duplicate "
+            "dates and counts nothing more.",
+            ("ReturnsDataError", r"to days: 2025-10-07, 2025-10-09, 2025-10-13$"),
         ),
         (
             "fail_unsorted_dates",
