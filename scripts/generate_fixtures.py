@@ -3589,6 +3589,36 @@ def wiped_out_case() -> Workspace:
     )
 
 
+def shared_by_eight_case() -> Workspace:
+    """Eight sleeves that all hold NYSE:COMMON: every asset is shown, and the one with the most
+    contributions has exactly 8 (CONTRIBUTORS), so the report does not point to the file."""
+    days = tradfi_days("2025-09-01", 20)
+    names = [f"e{k}" for k in range(8)]
+    sleeves = [
+        sleeve_of(
+            f"{name}_20260101-000000",
+            name,
+            {"equal_weight": stream(8100 + k, days, 0.0004, 0.006 + 0.001 * k)},
+            [(f"NYSE:{name.upper()}", 0.5), ("NYSE:COMMON", 0.5)],
+            windows=1,
+        )
+        for k, name in enumerate(names)
+    ]
+    return Workspace(
+        "shared_by_eight",
+        {"meta_eight": {"sleeves": atomic(names)}},
+        sleeves,
+        case(
+            "Eight sleeves under equal_weight, each holding half its weight in NYSE:COMMON: 9 "
+            "assets, all shown in the top-assets table, and NYSE:COMMON's 8 contributions are "
+            "exactly as many as a row lists (CONTRIBUTORS), so the totals line does not point "
+            "to the flattened file (it does from 9 contributions, or when an asset is left out).",
+            "meta_eight",
+            ["equal_weight"],
+        ),
+    )
+
+
 def boundary_cases() -> list[Workspace]:
     return [
         *tiny_calendar_cases(),
@@ -3628,6 +3658,7 @@ def boundary_cases() -> list[Workspace]:
         cash_sleeves_case(),
         figures_forty_case(),
         wiped_out_case(),
+        shared_by_eight_case(),
     ]
 
 
