@@ -1135,6 +1135,40 @@ def index_kinds_case() -> Workspace:
     )
 
 
+def index_us_text_case() -> Workspace:
+    """Date strings in a format pandas cannot infer (US month/day with a 12-hour time): pandas
+    warns and parses each string alone; the warning is not the user's, the dates are."""
+    days = tradfi_days("2025-10-01", 30)
+    sleeves = [
+        simple_sleeve(f"{name}_20260101-000000", name, 6460 + k, days, ["hrp"], [(symbol, 1.0)])
+        for k, (name, symbol) in enumerate([("iso", "NYSE:ISO"), ("us_text", "NYSE:UST")])
+    ]
+
+    def restamp(root: Path) -> None:
+        path = root / RUNS / "us_text_20260101-000000" / "data" / "returns"
+        path = path / "custom_vectorbt_hrp.csv"
+        lines = path.read_text().splitlines()
+        values = [line.split(",")[1] for line in lines[1:]]
+        stamps = [f"{d.month}/{d.day}/{d.year} 9:00 PM" for d in days]
+        lines = ["date[text],return", *(f"{t},{v}" for t, v in zip(stamps, values, strict=True))]
+        path.write_text("\n".join(lines) + "\n")
+
+    return Workspace(
+        "index_us_text",
+        {"meta_us": {"sleeves": atomic(["iso", "us_text"])}},
+        sleeves,
+        case(
+            "One sleeve's index holds strings like '10/1/2025 9:00 PM' (month/day/year, a "
+            "12-hour time): pandas cannot infer that format, warns and parses each string "
+            "alone. The warning is silenced (the CLI prints one line per error, none here), and "
+            "the 30 dates are the ISO sleeve's: every row is common.",
+            "meta_us",
+            ["hrp"],
+        ),
+        extra=restamp,
+    )
+
+
 def clean_case() -> Workspace:
     """NaN drops a date for that sleeve; returns above +1 are clipped; -1 and +1 are kept."""
     # one Saturday session: a single weekend row is enough for the 365-day annualization
@@ -3659,6 +3693,7 @@ def boundary_cases() -> list[Workspace]:
         figures_forty_case(),
         wiped_out_case(),
         shared_by_eight_case(),
+        index_us_text_case(),
     ]
 
 
