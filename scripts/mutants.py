@@ -50,8 +50,9 @@ TARGETS = ("meta/", "allocation/", "io/", "manifest.py", "pipeline.py")
 KILLED = {1, 3, 36, 24, -24, 152, 255}  # test failure, pytest internal error, timeouts
 SURVIVED = {0}
 NO_TESTS = {5, 33}
-_MUTANT = re.compile(rf"{PACKAGE}\.[\w.ǁ]+__mutmut_\d+")
-_LISTED = re.compile(r"^- `(?P<name>[\w.ǁ]+__mutmut_\d+)`: (?P<why>\S.*)$")
+_NAME = r"[\w.ǁ]+__mutmut_\d+"  # a mutant's name after the package, as mutmut writes it
+_MUTANT = re.compile(rf"{PACKAGE}\.{_NAME}")
+_LISTED = re.compile(rf"^- `(?P<name>{_NAME})`: (?P<why>\S.*)$")
 
 
 def module_of(meta_file: Path, root: Path) -> str:

@@ -88,10 +88,12 @@ def load_case(folder: Path) -> Case:
 _DATE_COLUMN = re.compile(r"date(?:\[(?P<zone>[A-Za-z0-9_+/-]+)\])?")
 
 
-def csv_to_series(path: Path) -> pd.Series:
+def csv_to_series(path: Path, content: bytes | None = None) -> pd.Series:
     """Read a returns CSV (``date`` or ``date[<zone or kind>]`` + one value column) as a float64
-    Series."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    Series; ``content``: the file's bytes when they are read already (errors still name
+    ``path``)."""
+    source = path if content is None else io.BytesIO(content)
+    frame = pd.read_csv(source, dtype=str, keep_default_na=False)
     match = _DATE_COLUMN.fullmatch(str(frame.columns[0])) if len(frame.columns) else None
     if match is None or len(frame.columns) != 2:
         raise HarnessError(
@@ -125,12 +127,14 @@ def csv_to_series(path: Path) -> pd.Series:
 _VALUE_KINDS = {"frame", "int64", "protocol2"}
 
 
-def returns_object(path: Path) -> tuple[pd.Series | pd.DataFrame, int]:
+def returns_object(
+    path: Path, content: bytes | None = None
+) -> tuple[pd.Series | pd.DataFrame, int]:
     """What a returns CSV is pickled as, and with which pickle protocol: its Series (protocol
     4), or as the value column's header word says: ``return[frame]`` a 1-column DataFrame of it,
     ``return[int64]`` its values as int64 (as upstream code that never made floats leaves them),
     ``return[protocol2]`` the Series with protocol 2 (its bytes as ``_codecs.encode`` calls)."""
-    series = csv_to_series(path)
+    series = csv_to_series(path, content)
     name, _, kind = str(series.name).partition("[")
     kind = kind.removesuffix("]")
     if kind and kind not in _VALUE_KINDS:
@@ -156,7 +160,7 @@ def _pickled_returns(path: Path) -> bytes:
     pickled = _PICKLED.get(content)
     if pickled is None:
         buffer = io.BytesIO()
-        returns, protocol = returns_object(path)
+        returns, protocol = returns_object(path, content)
         pickle.dump(returns, buffer, protocol=protocol)
         pickled = _PICKLED[content] = buffer.getvalue()
     return pickled
