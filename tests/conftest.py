@@ -12,6 +12,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+# isort: off
+# first, before numpy loads: OpenBLAS reads its kernel once (harness/blas.py), and pytest-xdist
+# workers inherit this environment
+from tradingview_scraper.harness import blas
+
+BLAS_KERNEL = blas.pin(os.environ)
+# isort: on
+
 import matplotlib
 import numpy
 import pandas
@@ -56,7 +64,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     return (
         f"numpy {numpy.__version__}, scipy {scipy.__version__}, pandas {pandas.__version__}, "
-        f"matplotlib {matplotlib.__version__} (figure specs)"
+        f"matplotlib {matplotlib.__version__} (figure specs); "
+        f"BLAS kernel: {BLAS_KERNEL or 'OpenBLAS picks (not pinned)'}"
     )
 
 

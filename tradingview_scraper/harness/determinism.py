@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import blas
 from .cases import cases, run_case
 
 __all__ = ["CONFIGURATIONS", "first_difference", "run_gate"]
@@ -110,6 +111,7 @@ def run_gate(names: Sequence[str] | None = None, *, stream: Any = None) -> int:
         for number, config in enumerate(CONFIGURATIONS):
             out = Path(tmp) / f"config{number}"
             env = {**os.environ, **config}
+            blas.pin(env)  # the goldens' BLAS kernel, as in the golden suite
             command = [
                 sys.executable,
                 "-m",
