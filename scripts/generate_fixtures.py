@@ -3006,6 +3006,51 @@ def mv_search_streams(seed: int) -> list[pd.Series]:
     return out
 
 
+def min_variance_vertex_case() -> Workspace:
+    """min_variance whose primal fallback ends on a vertex in one step that binds its last two
+    free weights at once (problem 1285 of ``mv_search_streams``, 4 sleeves, bounds 0.125 and
+    0.375, all multiples of 1/8, so every sum below is exact). PDAS's second guess binds every
+    weight (3 lower, 1 upper: 0.75, not the budget), so no free weight is left to solve for and
+    the primal method starts from the projected iterate with two free weights; the step toward
+    their target reaches 0.125 for one and 0.375 for the other at the same ratio, and the four
+    bounds then sum to 1 exactly. The next guess has no free weight, so the budget multiplier
+    of the bounds decides, and it proves optimality: 4 solves. The blocked weights must be put
+    on their bounds for that last check to read them (a weight left undefined costs a release
+    and 1 to 3 more solves). The same path under OpenBLAS's Haswell, SkylakeX and Sandybridge
+    kernels, the dependency floors and Python 3.13."""
+    risk = "min_variance"
+    ids = []
+    streams = {}
+    for k, series in enumerate(mv_search_streams(1285)):
+        streams[f"v{k}"] = series
+        ids.append(f"v{k}")
+    manifest: dict[str, object] = {
+        "meta_mv_vertex": {
+            "sleeves": atomic(ids),
+            "meta_allocation": {
+                "risk_profiles": [risk],
+                "method": "min_variance",
+                "min_weight": 0.125,
+                "max_weight": 0.375,
+            },
+        }
+    }
+    return Workspace(
+        "min_variance_vertex",
+        manifest,
+        [one_window_sleeve(name, series, risk) for name, series in streams.items()],
+        case(
+            "min_variance on 4 sleeves within [0.125, 0.375] (exact binary fractions): the "
+            "primal-dual guess binds every weight (sum 0.75), the primal fallback's single step "
+            "binds its last two free weights at the same ratio (v0 at 0.125, v1 at 0.375; the "
+            "bounds then sum to 1 exactly), and the bounds' budget multiplier proves the vertex "
+            "optimal: weights 0.125, 0.375, 0.125, 0.375 in 4 solves.",
+            "meta_mv_vertex",
+            [risk],
+        ),
+    )
+
+
 def min_variance_paths_case() -> Workspace:
     """Nested min_variance branches, each taking ``allocation/min_variance.py`` down one path
     (found by a seeded search over ``mv_search_streams`` and screened: every
@@ -3686,6 +3731,7 @@ def boundary_cases() -> list[Workspace]:
         *stats_failures(),
         bounds_projection_case(),
         min_variance_paths_case(),
+        min_variance_vertex_case(),
         min_variance_bounds_case(),
         figures_unlabelled_case(),
         figures_twelve_case(),
