@@ -3625,6 +3625,41 @@ def one_sleeve_case() -> Workspace:
     )
 
 
+def report_few_pairs_case() -> Workspace:
+    """26 sleeves, one more than ``SMALL_PROFILE``, so the report lists the most and least
+    correlated pairs instead of the matrix; 23 of them are constant (cash-like, allowed under
+    equal weight, which checks no variance), so their correlations are undefined (NaN) and
+    ignored, and only the 3 pairs of the 3 varying sleeves remain: fewer than ``PAIRS`` (5), so
+    each list is those 3, best first. The selection must not ask for the 5th of 3 values."""
+    days = tradfi_days("2025-09-01", 20)
+    names = [f"m{k:02d}" for k in range(26)]
+    sleeves = []
+    for k, name in enumerate(names):
+        if k < 3:
+            series = stream(7990 + k, days, 0.0004, 0.004 * (k + 1))
+        else:
+            series = pd.Series(0.0001 * (k - 2), index=days)  # constant: no correlation
+        sleeves.append(one_window_sleeve(name, series, "equal_weight"))
+    return Workspace(
+        "report_few_pairs",
+        {
+            "meta_few_pairs": {
+                "sleeves": atomic(names),
+                "meta_allocation": {"risk_profiles": ["equal_weight"], "method": "equal_weight"},
+            }
+        },
+        sleeves,
+        case(
+            "26 sleeves under equal weight (one more than the report's full correlation "
+            "matrix), 23 of them constant, so only the 3 pairs of m00, m01 and m02 have a "
+            "correlation: the most and least correlated lists hold those 3, fewer than the 5 a "
+            "large profile shows, and no NaN pair.",
+            "meta_few_pairs",
+            ["equal_weight"],
+        ),
+    )
+
+
 def cash_sleeves_case() -> Workspace:
     """Two sleeves that hold nothing (``"assets": []``, as a strategy out of the market
     writes): the meta portfolio holds no asset at all."""
@@ -3741,6 +3776,7 @@ def boundary_cases() -> list[Workspace]:
         report_twenty_five_case(),
         one_sleeve_case(),
         cash_sleeves_case(),
+        report_few_pairs_case(),
         figures_forty_case(),
         wiped_out_case(),
         shared_by_eight_case(),
