@@ -63,3 +63,26 @@ def test_first_difference_names_the_json_path_and_the_matrix_cell() -> None:
     csv_left, csv_right = b"sleeve,a\na,1.0\n", b"sleeve,a\na,0.9\n"
     assert first_difference("t.csv", csv_left, csv_right) == "line 2: b'a,1.0' != b'a,0.9'"
     assert first_difference("f.svg", b"<svg>\n", b"<svg>\n<g/>") == "bytes differ from offset 6"
+
+
+def test_workers_run_under_the_goldens_blas_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without OPENBLAS_CORETYPE in the environment, the gate still pins it for its workers."""
+    import subprocess
+
+    from tradingview_scraper.harness import blas, determinism
+
+    monkeypatch.delenv("OPENBLAS_CORETYPE", raising=False)
+    seen: list[dict[str, str]] = []
+
+    def refuse(command: list[str], *, env: dict[str, str], **_: object) -> object:
+        seen.append(env)
+        return subprocess.CompletedProcess(command, 1, "", "stopped by the test")
+
+    monkeypatch.setattr(determinism.subprocess, "run", refuse)
+    out = io.StringIO()
+    assert run_gate(["two_sleeves"], stream=out) == 1
+    expected: dict[str, str] = {}
+    blas.pin(expected)
+    assert len(seen) == 1
+    assert seen[0].get("OPENBLAS_CORETYPE") == expected.get("OPENBLAS_CORETYPE")
+    assert seen[0]["PYTHONHASHSEED"] == CONFIGURATIONS[0]["PYTHONHASHSEED"]
