@@ -21,6 +21,7 @@ when the score of the target modules is below ``P`` percent.
 
 ``--resume --mutant NAME`` (repeatable) re-checks only the mutants named, as the report names
 them: after a fixture aimed at a few survivors, their verdicts without the rest of a module.
+Given modules as well, it re-checks both, in one mutmut run (one mapping of tests).
 
 ``--resume`` keeps ``mutants/`` and re-checks, in the modules named, only what a new fixture
 could change: mutants never checked, and survivors and "no tests" not explained in the list. A
@@ -102,6 +103,21 @@ def to_recheck(root: Path, modules: list[str], listed: Collection[str] = ()) -> 
         else:
             out.extend(n for n, code in codes.items() if code not in KILLED and n not in listed)
     return out
+
+
+def resume_names(
+    root: Path, modules: list[str], named: list[str], listed: Collection[str] = ()
+) -> list[str]:
+    """What ``--resume`` runs: the mutants named (``--mutant``) and what to re-check in the
+    modules given; with neither, what to re-check in every module with results."""
+    if named and not modules:
+        return list(named)
+    return [*named, *to_recheck(root, modules or sorted(collect(root)), listed)]
+
+
+def modules_of(names: Collection[str], modules: Collection[str]) -> set[str]:
+    """The modules (of ``modules``) whose mutants are among ``names``."""
+    return {m for m in modules for n in names if n.startswith(mutant_glob(m)[:-1])}
 
 
 def is_target(module: str) -> bool:
@@ -215,9 +231,7 @@ def main() -> int:
             # mutmut copies these over the old copies without removing what is gone since
             for copied in ("tests", "fixtures", "golden", "scripts"):
                 shutil.rmtree(root / copied, ignore_errors=True)
-            names = args.mutant or to_recheck(
-                root, args.modules or sorted(collect(root)), explained()
-            )
+            names = resume_names(root, args.modules, args.mutant, explained())
         if resuming and not names:
             print("nothing to re-check: every mutant of these modules is killed")
         else:
@@ -233,7 +247,8 @@ def main() -> int:
         return 3
     results = collect(root)
     if args.modules:
-        results = {m: c for m, c in results.items() if m in args.modules}
+        shown = {*args.modules, *modules_of(args.mutant, results)}
+        results = {m: c for m, c in results.items() if m in shown}
     score = report(results, explained())
     if args.min_score is not None and (score is None or 100 * score < args.min_score):
         return 1

@@ -115,3 +115,21 @@ def test_mutant_option_names_mutants_of_a_run(
     assert code == 3 and "'load_inputs_19': not a mutant name of tradingview_scraper" in err
     code, err = run("--mutant", name)  # a name of which run? only with --resume
     assert code == 3 and "give --resume, after a run" in err
+
+
+def test_resume_runs_the_named_mutants_and_the_modules(mutants: ModuleType, tmp_path: Path) -> None:
+    name = "tradingview_scraper.meta.flatten.x_flatten__mutmut_{}".format
+    _meta(tmp_path, "meta/flatten.py", {name(1): 1, name(2): 0})
+    _meta(tmp_path, "meta/health.py", {"tradingview_scraper.meta.health.x_f__mutmut_1": 0})
+    named = ["tradingview_scraper.meta.loader.x_load__mutmut_7"]
+    # named alone: only those
+    assert mutants.resume_names(tmp_path, [], named) == named
+    # named and modules: both, the named first
+    assert mutants.resume_names(tmp_path, ["meta/flatten.py"], named) == [*named, name(2)]
+    # neither: every module with results
+    assert mutants.resume_names(tmp_path, [], []) == [
+        name(2),
+        "tradingview_scraper.meta.health.x_f__mutmut_1",
+    ]
+    shown = mutants.modules_of(named, ["meta/loader.py", "meta/flatten.py"])
+    assert shown == {"meta/loader.py"}
