@@ -3660,6 +3660,57 @@ def report_few_pairs_case() -> Workspace:
     )
 
 
+def upstream_settings_case() -> Workspace:
+    """A meta profile in the upstream pipeline's style: its risk profile from
+    ``meta_allocation.profile`` (erc, not the default hrp), upstream blocks recorded as
+    ``ignored_settings`` in each of their forms (a block of keys, a scalar, an empty block and
+    null, which record nothing, and feature flags), and a nested sleeve whose ``weight_limit``
+    binds: the branch's ERC weight is capped at 0.2."""
+    days = tradfi_days("2025-09-01", 40)
+    risk = "erc"
+    streams = {
+        name: stream(8100 + k, days, 0.0004, vol)
+        for k, (name, vol) in enumerate(
+            [("up_a", 0.012), ("up_b", 0.015), ("in_c", 0.004), ("in_d", 0.005)]
+        )
+    }
+    manifest: dict[str, object] = {
+        "meta_upstream_style": {
+            "description": "upstream-style meta profile",
+            "sleeves": [
+                *atomic(["up_a", "up_b"]),
+                {"id": "inner", "meta_profile": "meta_upstream_inner", "weight_limit": [0.05, 0.2]},
+            ],
+            "meta_allocation": {"engine": "custom", "profile": risk},
+            "features": {"feat_directional_sign_test_gate": True},
+            "backtest": {"train_window": 60, "step_size": 20},
+            "env": "production",
+            "risk": {},
+            "data": None,
+        },
+        "meta_upstream_inner": {
+            "sleeves": atomic(["in_c", "in_d"]),
+            "meta_allocation": {"profile": risk},
+        },
+    }
+    return Workspace(
+        "upstream_settings",
+        manifest,
+        [one_window_sleeve(name, series, risk) for name, series in streams.items()],
+        case(
+            "An upstream-style meta profile: meta_allocation.profile 'erc' (no risk_profiles) "
+            "selects the erc runs of every sleeve, nested branch included; upstream blocks are "
+            "recorded in the meta manifest's ignored_settings as backtest.step_size, "
+            "backtest.train_window, env and features.feat_directional_sign_test_gate, while the "
+            "empty 'risk' block and the null 'data' record nothing; the low-volatility branch "
+            "'inner' would take most of the ERC weight but its weight_limit [0.05, 0.2] caps it "
+            "at 0.2.",
+            "meta_upstream_style",
+            [risk],
+        ),
+    )
+
+
 def cash_sleeves_case() -> Workspace:
     """Two sleeves that hold nothing (``"assets": []``, as a strategy out of the market
     writes): the meta portfolio holds no asset at all."""
@@ -3777,6 +3828,7 @@ def boundary_cases() -> list[Workspace]:
         one_sleeve_case(),
         cash_sleeves_case(),
         report_few_pairs_case(),
+        upstream_settings_case(),
         figures_forty_case(),
         wiped_out_case(),
         shared_by_eight_case(),

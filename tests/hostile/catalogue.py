@@ -934,6 +934,102 @@ CATALOGUE: list[Hostile] = [
         case="nested_depth2",
         profile="meta_root",
     ),
+    # --- names and pins of sleeves, upstream feature flags (issue 11: manifest survivors) ---
+    Hostile(
+        "sleeve-engine-not-a-name",
+        sleeve(0, engine="vector bt"),
+        errors.ManifestError,
+        r"sleeves\[0\]\.engine is 'vector bt'; expected letters, digits, '_', '\.', '-'",
+        (M, f"{S0}.engine"),
+    ),
+    Hostile(
+        "sleeve-simulator-not-a-name",
+        sleeve(0, simulator="../sim"),
+        errors.ManifestError,
+        r"sleeves\[0\]\.simulator is '\.\./sim'; expected letters, digits, '_', '\.', '-'",
+        (M, f"{S0}.simulator"),
+    ),
+    Hostile(
+        "nested-sleeve-engine-pin",
+        edit_json(
+            M,
+            lambda d: d["profiles"]["meta_root"]["sleeves"][1].update(engine="vectorbt"),
+        ),
+        errors.ManifestError,
+        r"profiles\.meta_root\.sleeves\[1\] \(sleeve 'branch'\): engine/simulator need "
+        r"'profile'",
+        (M, "profiles.meta_root.sleeves[1]"),
+        case="nested_depth2",
+        profile="meta_root",
+    ),
+    Hostile(
+        "nested-sleeve-simulator-pin",
+        edit_json(
+            M,
+            lambda d: d["profiles"]["meta_root"]["sleeves"][1].update(simulator="custom"),
+        ),
+        errors.ManifestError,
+        r"profiles\.meta_root\.sleeves\[1\] \(sleeve 'branch'\): engine/simulator need "
+        r"'profile'",
+        (M, "profiles.meta_root.sleeves[1]"),
+        case="nested_depth2",
+        profile="meta_root",
+    ),
+    Hostile(
+        "nested-meta-profile-not-a-name",
+        edit_json(
+            M,
+            lambda d: d["profiles"]["meta_root"]["sleeves"][1].update(meta_profile="meta branch"),
+        ),
+        errors.ManifestError,
+        r"profiles\.meta_root\.sleeves\[1\]\.meta_profile is 'meta branch'; expected letters",
+        (M, "profiles.meta_root.sleeves[1].meta_profile"),
+        case="nested_depth2",
+        profile="meta_root",
+    ),
+    Hostile(
+        "features-a-list",
+        manifest(lambda p: p.update(features=["feat_directional_sign_test_gate"])),
+        errors.ManifestError,
+        r"profiles\.meta_two\.features must be an object, got a list",
+        (M, f"{FIELD}.features"),
+    ),
+    Hostile(
+        "features-unknown-flag",
+        manifest(lambda p: p.update(features={"feat_directional_sign_test_gat": True})),
+        errors.ManifestError,
+        r"profiles\.meta_two\.features: unknown key 'feat_directional_sign_test_gat' \(did "
+        r"you mean 'feat_directional_sign_test_gate'\?\)",
+        (M, f"{FIELD}.features"),
+    ),
+    Hostile(
+        "method-unknown",
+        allocation(method="hrpp"),
+        errors.ManifestError,
+        r"meta_allocation\.method is 'hrpp'; allowed: equal_weight",
+        (M, f"{ALLOC}.method"),
+    ),
+    Hostile(
+        "max-weight-above-one",
+        allocation(max_weight=1.5),
+        errors.ManifestError,
+        r"meta_allocation\.max_weight is 1\.5, must be within \[0, 1\]",
+        (M, f"{ALLOC}.max_weight"),
+    ),
+    Hostile(
+        "risk-profiles-duplicates",
+        allocation(risk_profiles=["hrp", "hrp"]),
+        errors.ManifestError,
+        r"meta_allocation\.risk_profiles has duplicates: \['hrp', 'hrp'\]",
+        (M, f"{ALLOC}.risk_profiles"),
+    ),
+    Hostile(
+        "upstream-profile-not-a-name",  # upstream's meta_allocation.profile, no risk_profiles
+        manifest(lambda p: p.update(meta_allocation={"engine": "custom", "profile": "hrp v2"})),
+        errors.ManifestError,
+        r"meta_allocation\.profile is 'hrp v2'; expected letters, digits",
+        (M, f"{ALLOC}.profile"),
+    ),
     # --- run ids that are paths -----------------------------------------------------------
     Hostile(
         "pinned-run-id-dot-dot",
