@@ -3711,6 +3711,34 @@ def upstream_settings_case() -> Workspace:
     )
 
 
+def bounds_fixed_case() -> Workspace:
+    """min_weight equal to max_weight (0.25 for 4 sleeves): feasible, every weight fixed at
+    its bound whatever the allocator says; only min_weight above max_weight is refused."""
+    days = tradfi_days("2025-09-01", 30)
+    names = ["fx_a", "fx_b", "fx_c", "fx_d"]
+    sleeves = [
+        one_window_sleeve(name, stream(8200 + k, days, 0.0003, 0.004 * (k + 1)))
+        for k, name in enumerate(names)
+    ]
+    return Workspace(
+        "bounds_fixed",
+        {
+            "meta_fixed": {
+                "sleeves": atomic(names),
+                "meta_allocation": {"min_weight": 0.25, "max_weight": 0.25},
+            }
+        },
+        sleeves,
+        case(
+            "hrp on 4 sleeves with min_weight == max_weight == 0.25: the bounds are feasible "
+            "(4 x 0.25 = 1) and fix every weight at 0.25, whatever the raw HRP weights; only "
+            "min_weight > max_weight is refused.",
+            "meta_fixed",
+            ["hrp"],
+        ),
+    )
+
+
 def cash_sleeves_case() -> Workspace:
     """Two sleeves that hold nothing (``"assets": []``, as a strategy out of the market
     writes): the meta portfolio holds no asset at all."""
@@ -3829,6 +3857,7 @@ def boundary_cases() -> list[Workspace]:
         cash_sleeves_case(),
         report_few_pairs_case(),
         upstream_settings_case(),
+        bounds_fixed_case(),
         figures_forty_case(),
         wiped_out_case(),
         shared_by_eight_case(),

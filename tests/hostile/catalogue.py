@@ -1030,6 +1030,66 @@ CATALOGUE: list[Hostile] = [
         r"meta_allocation\.profile is 'hrp v2'; expected letters, digits",
         (M, f"{ALLOC}.profile"),
     ),
+    Hostile(
+        "allocation-engine-a-number",
+        allocation(engine=5),
+        errors.ManifestError,
+        r"meta_allocation\.engine must be a non-empty string, got 5",
+        (M, f"{ALLOC}.engine"),
+    ),
+    Hostile(
+        "min-weight-above-max-weight",
+        allocation(min_weight=0.6, max_weight=0.4),
+        errors.InfeasibleBoundsError,
+        r"meta_allocation: min_weight 0\.6 is greater than max_weight 0\.4",
+        (M, ALLOC),
+    ),
+    Hostile(
+        "linkage-unknown",
+        allocation(linkage="avg"),
+        errors.ManifestError,
+        r"meta_allocation\.linkage is 'avg'; allowed: ",
+        (M, f"{ALLOC}.linkage"),
+    ),
+    Hostile(
+        "covariance-unknown",
+        allocation(covariance="shrunk"),
+        errors.ManifestError,
+        r"meta_allocation\.covariance is 'shrunk'; allowed: ",
+        (M, f"{ALLOC}.covariance"),
+    ),
+    Hostile(
+        "risk-profile-unknown-without-method",
+        allocation(risk_profiles=["momentum"]),
+        errors.ManifestError,
+        r"meta_allocation\.risk_profiles: unknown risk profile 'momentum': it is not an "
+        r"allocator and meta_allocation\.method is not set; allowed: equal_weight, erc, ",
+        (M, f"{ALLOC}.risk_profiles"),
+    ),
+    Hostile(
+        "meta-profile-not-found",
+        manifest(lambda p: None),  # the manifest as it is; the command names another profile
+        errors.ManifestError,
+        r"meta profile 'meta_nope' not found; meta profiles: meta_two$",
+        (M, "meta_nope"),
+        profile="meta_nope",
+    ),
+    Hostile(
+        "meta-profile-without-sleeves",
+        edit_json(M, lambda d: d["profiles"].update(plain={"description": "atomic"})),
+        errors.ManifestError,
+        r"meta profile 'plain' not found \(it has no 'sleeves'\); meta profiles: meta_two$",
+        (M, "plain"),
+        profile="plain",
+    ),
+    Hostile(
+        "meta-profile-name-not-a-file-name",
+        edit_json(M, lambda d: d["profiles"].update({"meta two": d["profiles"].pop("meta_two")})),
+        errors.ManifestError,
+        r"profiles\.meta two: profile name 'meta two' cannot be used in file names",
+        (M, "profiles.meta two"),
+        profile="meta two",
+    ),
     # --- run ids that are paths -----------------------------------------------------------
     Hostile(
         "pinned-run-id-dot-dot",
