@@ -1090,6 +1090,50 @@ CATALOGUE: list[Hostile] = [
         (M, "profiles.meta two"),
         profile="meta two",
     ),
+    Hostile(
+        "profile-unknown-key-no-close-match",
+        manifest(lambda p: p.update(zzzz=1)),
+        errors.ManifestError,
+        r"profiles\.meta_two: unknown key 'zzzz'; allowed keys: ",
+        (M, FIELD),
+    ),
+    Hostile(
+        "calendar-alignment-unknown",
+        manifest(lambda p: p.update(calendar={"alignment": "pad"})),
+        errors.ManifestError,
+        r"profiles\.meta_two\.calendar\.alignment is 'pad'; allowed: ",
+        (M, f"{FIELD}.calendar.alignment"),
+    ),
+    Hostile(
+        "sleeve-id-duplicate",
+        manifest(lambda p: p["sleeves"].append({"id": "alpha", "profile": "beta"})),
+        errors.ManifestError,
+        r"profiles\.meta_two: duplicate sleeve id 'alpha' \(sleeves\[0\] and sleeves\[2\]\)",
+        (M, FIELD),
+    ),
+    Hostile(
+        "health-min-sleeves-above-count",
+        health(min_sleeves=3),
+        errors.ManifestError,
+        r"profiles\.meta_two\.health\.min_sleeves is 3 but the profile has only 2 sleeve\(s\)",
+        (M, f"{FIELD}.health.min_sleeves"),
+    ),
+    Hostile(
+        "nested-meta-profile-without-sleeves",
+        edit_json(
+            M,
+            lambda d: (
+                d["profiles"].update(plain={"description": "atomic"})
+                or d["profiles"]["meta_root"]["sleeves"][1].update(meta_profile="plain")
+            ),
+        ),
+        errors.ManifestError,
+        r"profiles\.meta_root\.sleeves\[1\]\.meta_profile 'plain' is not a meta profile "
+        r"\(it has no 'sleeves'\)",
+        (M, "profiles.meta_root.sleeves[1].meta_profile"),
+        case="nested_depth2",
+        profile="meta_root",
+    ),
     # --- run ids that are paths -----------------------------------------------------------
     Hostile(
         "pinned-run-id-dot-dot",

@@ -301,7 +301,7 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
     others = [p.relative_to(lakehouse).as_posix() for p in files if p.suffix != ".npz"]
     probed = probe_entry(entries[0]) if entries else {}
 
-    def rerun(suffix: str, lines: list[str]) -> MetaRun:
+    def rerun(suffix: str, lines: list[str], use_cache: bool = True) -> MetaRun:
         return run_meta_pipeline(
             settings,
             case.meta_profile,
@@ -310,12 +310,20 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
             environ={"SOURCE_DATE_EPOCH": GOLDEN_EPOCH},
             progress=lines.append,
             draw_figures=False,
+            use_cache=use_cache,
         )
 
     lines: list[str] = []
     again = rerun("cached", lines)
     plain = dataclasses.replace(case, cached_rerun=False, draw_figures=False)
     second = golden_outputs(plain, again)
+    # --no-cache with every matrix in the cache: nothing read (no hit, no cache line), nothing
+    # written, the same goldens
+    held = _contents(lakehouse)
+    uncached_lines: list[str] = []
+    uncached = rerun("no_cache", uncached_lines, use_cache=False)
+    unchanged = _contents(lakehouse) == held
+    without = golden_outputs(plain, uncached)
     # a third run after the last returns pickle by path (in nested_depth2 a leaf of the nested
     # branch) is written again with protocol 2: the same series in other bytes, so exactly the
     # matrices built from it, at every level above it, are recomputed
@@ -336,6 +344,12 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
             "hits": list(again.computation.cache_hits),
             "goldens_that_differ": sorted(n for n, v in second.items() if first.get(n) != v),
         },
+        "run_with_no_cache": {
+            "cache_lines": _cache_lines(uncached_lines),
+            "hits": list(uncached.computation.cache_hits),
+            "lakehouse_unchanged": unchanged,
+            "goldens_that_differ": sorted(n for n, v in without.items() if first.get(n) != v),
+        },
         "runs_after_changing_one_key_ingredient": ingredients,
         "run_after_repickling_one_input": {
             "repickled": edited,
@@ -343,6 +357,15 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
             "hits": list(third.computation.cache_hits),
             "goldens_that_differ": sorted(n for n, v in after_edit.items() if first.get(n) != v),
         },
+    }
+
+
+def _contents(folder: Path) -> dict[str, str]:
+    """Relative path -> SHA-256 of every file under ``folder``."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
