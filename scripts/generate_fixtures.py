@@ -3739,6 +3739,44 @@ def bounds_fixed_case() -> Workspace:
     )
 
 
+def nested_diamond_case() -> Workspace:
+    """Two branches that share one meta profile (a diamond, not a cycle): the shared profile is
+    resolved once (the audit ledger counts 4 meta profiles, not 5), computed once per risk
+    profile, and its assets reach the root along both paths, their contributions summed."""
+    days = tradfi_days("2025-09-01", 30)
+    names = ["d_a", "d_b", "s_c", "s_d"]
+    sleeves = [
+        one_window_sleeve(name, stream(8300 + k, days, 0.0003, 0.005 * (k + 1)))
+        for k, name in enumerate(names)
+    ]
+    shared = {"id": "shared", "meta_profile": "meta_shared"}
+    manifest: dict[str, object] = {
+        "meta_diamond": {
+            "sleeves": [
+                {"id": "left", "meta_profile": "meta_left"},
+                {"id": "right", "meta_profile": "meta_right"},
+            ]
+        },
+        "meta_left": {"sleeves": [*atomic(["d_a"]), shared]},
+        "meta_right": {"sleeves": [*atomic(["d_b"]), shared]},
+        "meta_shared": {"sleeves": atomic(["s_c", "s_d"])},
+    }
+    return Workspace(
+        "nested_diamond",
+        manifest,
+        sleeves,
+        case(
+            "A diamond: branches meta_left and meta_right both hold meta_shared (s_c, s_d) "
+            "beside one sleeve of their own. The tree has 4 meta profiles, the shared one "
+            "resolved once; its assets reach the root through both branches, with one "
+            "contribution per path (left/shared/s_c and right/shared/s_c) summed into one "
+            "weight.",
+            "meta_diamond",
+            ["hrp"],
+        ),
+    )
+
+
 def cash_sleeves_case() -> Workspace:
     """Two sleeves that hold nothing (``"assets": []``, as a strategy out of the market
     writes): the meta portfolio holds no asset at all."""
@@ -3858,6 +3896,7 @@ def boundary_cases() -> list[Workspace]:
         report_few_pairs_case(),
         upstream_settings_case(),
         bounds_fixed_case(),
+        nested_diamond_case(),
         figures_forty_case(),
         wiped_out_case(),
         shared_by_eight_case(),
