@@ -301,7 +301,9 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
     others = [p.relative_to(lakehouse).as_posix() for p in files if p.suffix != ".npz"]
     probed = probe_entry(entries[0]) if entries else {}
 
-    def rerun(suffix: str, lines: list[str], use_cache: bool = True) -> MetaRun:
+    def rerun(
+        suffix: str, lines: list[str], use_cache: bool = True, overwrite: bool = False
+    ) -> MetaRun:
         return run_meta_pipeline(
             settings,
             case.meta_profile,
@@ -311,6 +313,7 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
             progress=lines.append,
             draw_figures=False,
             use_cache=use_cache,
+            overwrite=overwrite,
         )
 
     lines: list[str] = []
@@ -318,10 +321,10 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
     plain = dataclasses.replace(case, cached_rerun=False, draw_figures=False)
     second = golden_outputs(plain, again)
     # --no-cache with every matrix in the cache: nothing read (no hit, no cache line), nothing
-    # written, the same goldens
+    # written, the same goldens; it replaces the second run's folder (--overwrite)
     held = _contents(lakehouse)
     uncached_lines: list[str] = []
-    uncached = rerun("no_cache", uncached_lines, use_cache=False)
+    uncached = rerun("cached", uncached_lines, use_cache=False, overwrite=True)
     unchanged = _contents(lakehouse) == held
     without = golden_outputs(plain, uncached)
     # a third run after the last returns pickle by path (in nested_depth2 a leaf of the nested
