@@ -1068,11 +1068,27 @@ CATALOGUE: list[Hostile] = [
     ),
     Hostile(
         "meta-profile-not-found",
-        manifest(lambda p: None),  # the manifest as it is; the command names another profile
+        edit_json(M, lambda d: None),  # the manifest as it is; the command names another profile
         errors.ManifestError,
-        r"meta profile 'meta_nope' not found; meta profiles: meta_two$",
+        r"meta profile 'meta_nope' not found; meta profiles: meta_branch, meta_root$",
         (M, "meta_nope"),
+        case="nested_depth2",
         profile="meta_nope",
+    ),
+    Hostile(
+        "meta-profile-none-in-manifest",
+        edit_json(M, lambda d: d.update(profiles={"plain": {"description": "atomic"}})),
+        errors.ManifestError,
+        r"meta profile 'meta_two' not found; meta profiles: none$",
+        (M, "meta_two"),
+    ),
+    Hostile(
+        "configured-risk-profile-without-returns",  # no --risk-profiles: the manifest's list
+        allocation(risk_profiles=["erc"]),
+        errors.HealthVetoError,
+        r"profiles\.meta_two \(erc\): only 0 sleeve\(s\) passed the health guardrail, fewer "
+        r"than min_sleeves 2; vetoed: alpha: no backtest_optimize records for risk profile 'erc'",
+        ("profiles.meta_two", "erc", f"{ALPHA}/audit.jsonl"),
     ),
     Hostile(
         "meta-profile-without-sleeves",
