@@ -123,6 +123,11 @@ def sleeve(index: int, **fields: Any) -> Mutation:
     return manifest(lambda p: p["sleeves"][index].update(fields))
 
 
+def branch_sleeve(**fields: Any) -> Mutation:
+    """Change fields of nested_depth2's nested sleeve: profiles.meta_root.sleeves[1], 'branch'."""
+    return edit_json(MANIFEST, lambda d: d["profiles"]["meta_root"]["sleeves"][1].update(fields))
+
+
 def allocation(**fields: Any) -> Mutation:
     return manifest(lambda p: p.setdefault("meta_allocation", {}).update(fields))
 
@@ -924,10 +929,7 @@ CATALOGUE: list[Hostile] = [
     ),
     Hostile(
         "nested-meta-profile-is-not-meta",
-        edit_json(
-            M,
-            lambda d: d["profiles"]["meta_root"]["sleeves"][1].update(meta_profile="core"),
-        ),
+        branch_sleeve(meta_profile="core"),
         errors.ManifestError,
         r"profiles\.meta_root\.sleeves\[1\]\.meta_profile 'core' is not a meta profile",
         (M, "profiles.meta_root.sleeves[1].meta_profile"),
@@ -949,38 +951,22 @@ CATALOGUE: list[Hostile] = [
         r"sleeves\[0\]\.simulator is '\.\./sim'; expected letters, digits, '_', '\.', '-'",
         (M, f"{S0}.simulator"),
     ),
-    Hostile(
-        "nested-sleeve-engine-pin",
-        edit_json(
-            M,
-            lambda d: d["profiles"]["meta_root"]["sleeves"][1].update(engine="vectorbt"),
-        ),
-        errors.ManifestError,
-        r"profiles\.meta_root\.sleeves\[1\] \(sleeve 'branch'\): engine/simulator need "
-        r"'profile'",
-        (M, "profiles.meta_root.sleeves[1]"),
-        case="nested_depth2",
-        profile="meta_root",
-    ),
-    Hostile(
-        "nested-sleeve-simulator-pin",
-        edit_json(
-            M,
-            lambda d: d["profiles"]["meta_root"]["sleeves"][1].update(simulator="custom"),
-        ),
-        errors.ManifestError,
-        r"profiles\.meta_root\.sleeves\[1\] \(sleeve 'branch'\): engine/simulator need "
-        r"'profile'",
-        (M, "profiles.meta_root.sleeves[1]"),
-        case="nested_depth2",
-        profile="meta_root",
+    *(
+        Hostile(
+            f"nested-sleeve-{pin}-pin",
+            branch_sleeve(**{pin: value}),
+            errors.ManifestError,
+            r"profiles\.meta_root\.sleeves\[1\] \(sleeve 'branch'\): engine/simulator need "
+            r"'profile'",
+            (M, "profiles.meta_root.sleeves[1]"),
+            case="nested_depth2",
+            profile="meta_root",
+        )
+        for pin, value in (("engine", "vectorbt"), ("simulator", "custom"))
     ),
     Hostile(
         "nested-meta-profile-not-a-name",
-        edit_json(
-            M,
-            lambda d: d["profiles"]["meta_root"]["sleeves"][1].update(meta_profile="meta branch"),
-        ),
+        branch_sleeve(meta_profile="meta branch"),
         errors.ManifestError,
         r"profiles\.meta_root\.sleeves\[1\]\.meta_profile is 'meta branch'; expected letters",
         (M, "profiles.meta_root.sleeves[1].meta_profile"),
