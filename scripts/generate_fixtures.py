@@ -3019,14 +3019,10 @@ def min_variance_vertex_case() -> Workspace:
     and 1 to 3 more solves). The same path under OpenBLAS's Haswell, SkylakeX and Sandybridge
     kernels, the dependency floors and Python 3.13."""
     risk = "min_variance"
-    ids = []
-    streams = {}
-    for k, series in enumerate(mv_search_streams(1285)):
-        streams[f"v{k}"] = series
-        ids.append(f"v{k}")
+    streams = {f"v{k}": series for k, series in enumerate(mv_search_streams(1285))}
     manifest: dict[str, object] = {
         "meta_mv_vertex": {
-            "sleeves": atomic(ids),
+            "sleeves": atomic(list(streams)),
             "meta_allocation": {
                 "risk_profiles": [risk],
                 "method": "min_variance",
@@ -3740,9 +3736,9 @@ def bounds_fixed_case() -> Workspace:
 
 
 def nested_diamond_case() -> Workspace:
-    """Two branches that share one meta profile (a diamond, not a cycle): the shared profile is
-    resolved once (the audit ledger counts 4 meta profiles, not 5), computed once per risk
-    profile, and its assets reach the root along both paths, their contributions summed."""
+    """Two branches that share one meta profile (a diamond, not a cycle): the tree lists the
+    shared profile once (the audit ledger counts 4 meta profiles, not 5), and its assets reach
+    the root along both paths, one contribution per path, summed."""
     days = tradfi_days("2025-09-01", 30)
     names = ["d_a", "d_b", "s_c", "s_d"]
     sleeves = [

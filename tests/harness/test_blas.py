@@ -60,9 +60,26 @@ def test_the_callers_choice_stands(tmp_path: Path) -> None:
     assert blas.pin(empty, cpuinfo=_cpuinfo(tmp_path, INTEL), machine="x86_64") == "Haswell"
 
 
+def test_the_suite_runs_pinned_where_the_cpu_allows() -> None:
+    """tests/conftest.py pinned this process (before numpy loaded) exactly where ``pin`` would:
+    the variable is the kernel ``pin`` chooses for an environment without one, unless the
+    caller set it (then ``pin`` keeps it, as test_the_callers_choice_stands shows)."""
+    conftest = next(
+        m
+        for m in list(sys.modules.values())
+        if str(getattr(m, "__file__", "")).endswith(os.path.join("tests", "conftest.py"))
+    )
+    kernel = conftest.BLAS_KERNEL  # as pytest loaded it, not imported a second time
+    assert os.environ.get("OPENBLAS_CORETYPE") == kernel
+    if kernel is None:
+        assert blas.pin({}) is None  # a CPU or platform the kernel cannot run on
+
+
 @pytest.mark.slow
 def test_openblas_loads_the_pinned_kernel() -> None:
-    """The suite's own environment: OpenBLAS (verbose) names the kernel it loaded."""
+    """OpenBLAS (verbose) names the kernel it loaded in a child of this environment, so the
+    variable the suite sets is one OpenBLAS honours (on an Intel AVX-512 CPU it would pick
+    SkylakeX by itself; on an AMD one Haswell is also its own choice)."""
     kernel = os.environ.get("OPENBLAS_CORETYPE")
     if kernel != blas.KERNEL:
         pytest.skip(f"no pin on this machine (OPENBLAS_CORETYPE={kernel!r})")

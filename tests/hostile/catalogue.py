@@ -128,6 +128,11 @@ def branch_sleeve(**fields: Any) -> Mutation:
     return edit_json(MANIFEST, lambda d: d["profiles"]["meta_root"]["sleeves"][1].update(fields))
 
 
+def plain_profile() -> Mutation:
+    """Add ``plain``, a profile without sleeves (an atomic profile, not a meta profile)."""
+    return edit_json(MANIFEST, lambda d: d["profiles"].update(plain={"description": "atomic"}))
+
+
 def allocation(**fields: Any) -> Mutation:
     return manifest(lambda p: p.setdefault("meta_allocation", {}).update(fields))
 
@@ -310,6 +315,7 @@ INTENT = '{"type": "action", "step": "backtest_optimize", "status": "intent"'
 OUTCOME = '{"type": "action", "step": "backtest_simulate", "status": "success"'
 FIELD = "profiles.meta_two"
 S0 = f"{FIELD}.sleeves[0]"
+B1 = "profiles.meta_root.sleeves[1]"  # nested_depth2's nested sleeve, 'branch'
 ALLOC = f"{FIELD}.meta_allocation"
 
 CATALOGUE: list[Hostile] = [
@@ -932,7 +938,7 @@ CATALOGUE: list[Hostile] = [
         branch_sleeve(meta_profile="core"),
         errors.ManifestError,
         r"profiles\.meta_root\.sleeves\[1\]\.meta_profile 'core' is not a meta profile",
-        (M, "profiles.meta_root.sleeves[1].meta_profile"),
+        (M, f"{B1}.meta_profile"),
         case="nested_depth2",
         profile="meta_root",
     ),
@@ -958,7 +964,7 @@ CATALOGUE: list[Hostile] = [
             errors.ManifestError,
             r"profiles\.meta_root\.sleeves\[1\] \(sleeve 'branch'\): engine/simulator need "
             r"'profile'",
-            (M, "profiles.meta_root.sleeves[1]"),
+            (M, B1),
             case="nested_depth2",
             profile="meta_root",
         )
@@ -969,7 +975,7 @@ CATALOGUE: list[Hostile] = [
         branch_sleeve(meta_profile="meta branch"),
         errors.ManifestError,
         r"profiles\.meta_root\.sleeves\[1\]\.meta_profile is 'meta branch'; expected letters",
-        (M, "profiles.meta_root.sleeves[1].meta_profile"),
+        (M, f"{B1}.meta_profile"),
         case="nested_depth2",
         profile="meta_root",
     ),
@@ -1078,7 +1084,7 @@ CATALOGUE: list[Hostile] = [
     ),
     Hostile(
         "meta-profile-without-sleeves",
-        edit_json(M, lambda d: d["profiles"].update(plain={"description": "atomic"})),
+        plain_profile(),
         errors.ManifestError,
         r"meta profile 'plain' not found \(it has no 'sleeves'\); meta profiles: meta_two$",
         (M, "plain"),
@@ -1122,17 +1128,11 @@ CATALOGUE: list[Hostile] = [
     ),
     Hostile(
         "nested-meta-profile-without-sleeves",
-        edit_json(
-            M,
-            lambda d: (
-                d["profiles"].update(plain={"description": "atomic"})
-                or d["profiles"]["meta_root"]["sleeves"][1].update(meta_profile="plain")
-            ),
-        ),
+        both(plain_profile(), branch_sleeve(meta_profile="plain")),
         errors.ManifestError,
         r"profiles\.meta_root\.sleeves\[1\]\.meta_profile 'plain' is not a meta profile "
         r"\(it has no 'sleeves'\)",
-        (M, "profiles.meta_root.sleeves[1].meta_profile"),
+        (M, f"{B1}.meta_profile"),
         case="nested_depth2",
         profile="meta_root",
     ),

@@ -322,10 +322,10 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
     second = golden_outputs(plain, again)
     # --no-cache with every matrix in the cache: nothing read (no hit, no cache line), nothing
     # written, the same goldens; it replaces the second run's folder (--overwrite)
-    held = _contents(lakehouse)
+    held = tree_digest(lakehouse)
     uncached_lines: list[str] = []
     uncached = rerun("cached", uncached_lines, use_cache=False, overwrite=True)
-    unchanged = _contents(lakehouse) == held
+    unchanged = tree_digest(lakehouse) == held
     without = golden_outputs(plain, uncached)
     # a third run after the last returns pickle by path (in nested_depth2 a leaf of the nested
     # branch) is written again with protocol 2: the same series in other bytes, so exactly the
@@ -360,15 +360,6 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
             "hits": list(third.computation.cache_hits),
             "goldens_that_differ": sorted(n for n, v in after_edit.items() if first.get(n) != v),
         },
-    }
-
-
-def _contents(folder: Path) -> dict[str, str]:
-    """Relative path -> SHA-256 of every file under ``folder``."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
     }
 
 
