@@ -8,6 +8,7 @@ when one colour or one formatter does.
 from __future__ import annotations
 
 import ast
+import io
 import json
 import math
 from pathlib import Path
@@ -30,6 +31,7 @@ from tradingview_scraper.harness.figure_digest import (
 from tradingview_scraper.harness.materialize import load_case
 from tradingview_scraper.meta import _figure_draw
 from tradingview_scraper.meta._figure_draw import draw_figure
+from tradingview_scraper.meta._figure_draw import render_svg as draw_svg
 
 REPO = Path(__file__).resolve().parents[2]
 DATES = ["2025-10-01", "2025-10-02", "2025-10-03", "2025-10-06"]
@@ -339,17 +341,23 @@ def test_svg_facts_and_the_drawn_document() -> None:
     svg = _figure_draw.render_svg(SPECS["dendrogram"])
     document = drawn_document(
         {"hrp": {"weights": SPECS["weights"], "dendrogram": SPECS["dendrogram"]}},
-        {"dendrogram_m_hrp.svg": svg, "a_stand_in.svg": b"<svg/>"},
+        {"dendrogram_m_hrp.svg": svg, "a_stand_in.svg": b"<svg/>", "weights_m_hrp.svg": svg},
+        {"dendrogram_m_hrp.svg": SPECS["dendrogram"], "weights_m_hrp.svg": SPECS["weights"]},
     )
     assert document["rc"]["svg.hashsalt"] == "tradingview_scraper"
     assert sorted(document["figures"]["hrp"]) == ["dendrogram", "weights"]
-    assert list(document["written"]) == ["a_stand_in.svg", "dendrogram_m_hrp.svg"]
+    assert list(document["written"]) == [
+        "a_stand_in.svg",
+        "dendrogram_m_hrp.svg",
+        "weights_m_hrp.svg",
+    ]
     assert document["written"]["dendrogram_m_hrp.svg"] == {
         "xml": True,
         "width": "720pt",  # 10 x 5 inches
         "height": "360pt",
         "dated": False,
         "text_elements": 0,
+        "repeatable": True,
     }
     assert document["written"]["a_stand_in.svg"] == {
         "xml": False,
@@ -357,15 +365,37 @@ def test_svg_facts_and_the_drawn_document() -> None:
         "height": None,
         "dated": False,
         "text_elements": 0,
+        "repeatable": None,  # no spec names this file
     }
+    # the dendrogram's bytes under the weights figure's name: drawing that spec again differs
+    assert document["written"]["weights_m_hrp.svg"]["repeatable"] is False
+
+
+@pytest.mark.real_figures
+def test_an_svg_saved_outside_rc_is_not_repeatable() -> None:
+    """Saved outside ``RC``'s context, the SVG's element ids take a random salt
+    (``svg.hashsalt`` is read when saving): the drawn golden's ``repeatable`` turns false."""
+    spec = SPECS["weights"]
+
+    def outside_rc() -> bytes:
+        buffer = io.BytesIO()
+        _figure_draw.draw_figure(spec).savefig(buffer, format="svg", metadata={"Date": None})
+        return buffer.getvalue()
+
+    name = "weights_m_hrp.svg"
+    document = drawn_document({}, {name: outside_rc()}, {name: spec})
+    assert document["written"][name]["repeatable"] is False
+    assert outside_rc() != outside_rc()
+    assert _figure_draw.render_svg(spec) == _figure_draw.render_svg(spec)
 
 
 @pytest.mark.real_figures
 def test_drawn_document_draws_afresh_not_through_render_svg(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The digest draws with draw_figure itself: a stand-in for render_svg (tests/conftest.py)
-    cannot serve it, and the golden suite turns the stand-in off (real_figures)."""
+    """The digest draws with draw_figure and render_svg itself: a stand-in for render_svg
+    (tests/conftest.py) cannot serve it, and the golden suite turns the stand-in off
+    (real_figures)."""
     calls: list[str] = []
 
     def counted(spec: Any) -> bytes:
@@ -373,8 +403,11 @@ def test_drawn_document_draws_afresh_not_through_render_svg(
         return b'<?xml version="1.0"?><svg width="1pt" height="1pt">'
 
     monkeypatch.setattr(_figure_draw, "render_svg", counted)
-    document = drawn_document({"hrp": dict(SPECS)}, {})
+    name = "weights_m_hrp.svg"
+    real = draw_svg(SPECS["weights"])
+    document = drawn_document({"hrp": dict(SPECS)}, {name: real}, {name: SPECS["weights"]})
     assert sorted(document["figures"]["hrp"]) == sorted(SPECS)
+    assert document["written"][name]["repeatable"] is True  # drawn again by the real function
     assert calls == []
     tree = ast.parse((REPO / "tests" / "golden" / "test_goldens.py").read_text(encoding="utf-8"))
     marks = [

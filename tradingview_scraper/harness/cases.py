@@ -27,7 +27,7 @@ import pickle
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 import numpy as np
@@ -37,7 +37,7 @@ from ..errors import HarnessError, MetaPipelineError
 from ..io import cache
 from ..manifest import load_manifest, profile_tree
 from ..meta.artifacts import artifact_names
-from ..meta.figures import figure_specs
+from ..meta.figures import figure_names, figure_specs
 from ..meta.tables import CSV_FAMILIES, table_names
 from ..pipeline import MetaRun, run_meta_pipeline
 from ..settings import Settings
@@ -241,7 +241,12 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
 
         folder = run.run_dir / "reports" / "figures"
         written = {p.name: p.read_bytes() for p in sorted(folder.glob("*.svg"))}
-        document = drawn_document(figures, written)
+        sources = {
+            PurePath(figure_names(outcome.profile.name, risk)[family]).name: spec
+            for risk, outcome in run.computation.outcomes.items()
+            for family, spec in figures[risk].items()
+        }
+        document = drawn_document(figures, written, sources)
         out[f"{case.name}.{DRAWN}"] = ("json", _document(DRAWN, document))
     out[f"{case.name}.{INPUTS}"] = ("json", inputs_document(case.folder))
     if case.cached_rerun:
