@@ -342,7 +342,7 @@ def test_svg_facts_and_the_drawn_document() -> None:
     document = drawn_document(
         {"hrp": {"weights": SPECS["weights"], "dendrogram": SPECS["dendrogram"]}},
         {"dendrogram_m_hrp.svg": svg, "a_stand_in.svg": b"<svg/>", "weights_m_hrp.svg": svg},
-        {"dendrogram_m_hrp.svg": SPECS["dendrogram"], "weights_m_hrp.svg": SPECS["weights"]},
+        {"dendrogram_m_hrp.svg": ("hrp", "dendrogram"), "weights_m_hrp.svg": ("hrp", "weights")},
     )
     assert document["rc"]["svg.hashsalt"] == "tradingview_scraper"
     assert sorted(document["figures"]["hrp"]) == ["dendrogram", "weights"]
@@ -367,7 +367,7 @@ def test_svg_facts_and_the_drawn_document() -> None:
         "text_elements": 0,
         "repeatable": None,  # no spec names this file
     }
-    # the dendrogram's bytes under the weights figure's name: drawing that spec again differs
+    # the dendrogram's bytes under the weights figure's name: the weights figure's differ
     assert document["written"]["weights_m_hrp.svg"]["repeatable"] is False
 
 
@@ -383,10 +383,18 @@ def test_an_svg_saved_outside_rc_is_not_repeatable() -> None:
         return buffer.getvalue()
 
     name = "weights_m_hrp.svg"
-    document = drawn_document({}, {name: outside_rc()}, {name: spec})
+    document = drawn_document(
+        {"hrp": {"weights": spec}}, {name: outside_rc()}, {name: ("hrp", "weights")}
+    )
     assert document["written"][name]["repeatable"] is False
     assert outside_rc() != outside_rc()
-    assert _figure_draw.render_svg(spec) == _figure_draw.render_svg(spec)
+    assert draw_svg(spec) == draw_svg(spec)
+    # the same spec rendered by render_svg (saved under RC): the same figure, repeatable
+    again = drawn_document(
+        {"hrp": {"weights": spec}}, {name: draw_svg(spec)}, {name: ("hrp", "weights")}
+    )
+    assert again["written"][name]["repeatable"] is True
+    assert again["figures"] == document["figures"]
 
 
 @pytest.mark.real_figures
@@ -405,7 +413,7 @@ def test_drawn_document_draws_afresh_not_through_render_svg(
     monkeypatch.setattr(_figure_draw, "render_svg", counted)
     name = "weights_m_hrp.svg"
     real = draw_svg(SPECS["weights"])
-    document = drawn_document({"hrp": dict(SPECS)}, {name: real}, {name: SPECS["weights"]})
+    document = drawn_document({"hrp": dict(SPECS)}, {name: real}, {name: ("hrp", "weights")})
     assert sorted(document["figures"]["hrp"]) == sorted(SPECS)
     assert document["written"][name]["repeatable"] is True  # drawn again by the real function
     assert calls == []

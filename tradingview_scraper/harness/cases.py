@@ -242,9 +242,9 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
         folder = run.run_dir / "reports" / "figures"
         written = {p.name: p.read_bytes() for p in sorted(folder.glob("*.svg"))}
         sources = {
-            PurePath(figure_names(outcome.profile.name, risk)[family]).name: spec
+            PurePath(path).name: (risk, family)
             for risk, outcome in run.computation.outcomes.items()
-            for family, spec in figures[risk].items()
+            for family, path in figure_names(outcome.profile.name, risk).items()
         }
         document = drawn_document(figures, written, sources)
         out[f"{case.name}.{DRAWN}"] = ("json", _document(DRAWN, document))

@@ -7,8 +7,8 @@ opts in with ``"draw_figures": true`` in its ``case.json``; its golden ``<case>.
 (``golden/<case>/drawn.json``) is ``drawn_document``: the ``RC`` the figures are drawn under,
 ``describe_figure(draw_figure(spec))`` per risk profile and family, and ``svg_facts`` of each
 figure file the run wrote (such a case runs with figures drawn: what ``render_svg`` adds, size in
-points, no date, glyphs as paths, and the same bytes when the file's spec is rendered again). It
-calls ``draw_figure`` and ``render_svg`` itself, bound at import, never a stand-in
+points, no date, glyphs as paths, and the same bytes when the file's spec is drawn and saved
+again). It calls ``draw_figure`` and ``save_svg`` itself, never a stand-in
 (``tests/conftest.py`` stands in for ``_figure_draw.render_svg`` except in tests marked
 ``real_figures``, as the golden suite is).
 
@@ -64,7 +64,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Annotation, Text
 
-from ..meta._figure_draw import RC, draw_figure, render_svg
+from ..meta._figure_draw import RC, draw_figure, save_svg
 from .normalize import normalize
 
 __all__ = ["DIGITS", "describe_figure", "drawn_document", "summary", "svg_facts"]
@@ -398,24 +398,28 @@ def svg_facts(svg: bytes) -> dict[str, Any]:
 def drawn_document(
     specs: Mapping[str, Mapping[str, Mapping[str, Any]]],
     written: Mapping[str, bytes],
-    sources: Mapping[str, Mapping[str, Any]],
+    sources: Mapping[str, tuple[str, str]],
 ) -> dict[str, Any]:
     """The ``<case>.drawn`` golden: ``RC``; per risk profile and family, the description of the
     figure ``draw_figure`` makes of each spec (drawn afresh here, never memoized); and the
     ``svg_facts`` of every figure file the run wrote (``written``: file name -> bytes), each
-    with ``repeatable``: whether ``render_svg`` of the spec the file was drawn from
-    (``sources``: file name -> spec) gives the same bytes again in this process (``None`` for a
-    file no spec names). Ids salted by chance (an SVG drawn outside ``RC``) are not repeatable.
+    with ``repeatable``: whether that afresh-drawn figure of the file's spec (``sources``: file
+    name -> risk profile and family), saved by ``save_svg``, has the file's bytes (``None`` for
+    a file no spec names). Ids salted by chance (an SVG saved outside ``RC``) do not repeat.
     """
-    figures = {
-        risk: {family: describe_figure(draw_figure(spec)) for family, spec in by_family.items()}
-        for risk, by_family in specs.items()
-    }
+    figures: dict[str, dict[str, Any]] = {}
+    saved: dict[tuple[str, str], bytes] = {}
+    for risk, by_family in specs.items():
+        figures[risk] = {}
+        for family, spec in by_family.items():
+            figure = draw_figure(spec)
+            figures[risk][family] = describe_figure(figure)
+            saved[risk, family] = save_svg(figure)
     document: dict[str, Any] = {"rc": dict(RC), "figures": figures}
     document["written"] = {
         path: {
             **svg_facts(written[path]),
-            "repeatable": render_svg(sources[path]) == written[path] if path in sources else None,
+            "repeatable": saved.get(sources[path]) == written[path] if path in sources else None,
         }
         for path in sorted(written)
     }

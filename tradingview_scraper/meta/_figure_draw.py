@@ -19,7 +19,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-__all__ = ["RC", "draw_figure", "render_svg"]
+__all__ = ["RC", "draw_figure", "render_svg", "save_svg"]
 
 RC: Mapping[str, Any] = {
     "svg.hashsalt": "tradingview_scraper",
@@ -197,10 +197,15 @@ def draw_figure(spec: Mapping[str, Any]) -> Figure:
     return figure
 
 
-def render_svg(spec: Mapping[str, Any]) -> bytes:
-    """The SVG of one figure spec; the same spec gives the same bytes in every process."""
+def save_svg(figure: Figure) -> bytes:
+    """The SVG of a figure ``draw_figure`` made: saved under ``RC``, whose ``svg.hashsalt`` is
+    read while saving (outside it the element ids take a random salt), with no date."""
     with matplotlib.rc_context(dict(RC)):  # type: ignore[arg-type]
-        figure = draw_figure(spec)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
+
+
+def render_svg(spec: Mapping[str, Any]) -> bytes:
+    """The SVG of one figure spec; the same spec gives the same bytes in every process."""
+    return save_svg(draw_figure(spec))
