@@ -3291,6 +3291,104 @@ def figures_twelve_case() -> Workspace:
     )
 
 
+def health_split_sleeves(
+    names: list[str], vetoed: set[int], streams: list[pd.Series]
+) -> list[Sleeve]:
+    """Sleeves ``names`` with ``streams`` (hrp), one asset each; those at ``vetoed`` fail 5 of 8
+    windows (3/8 below the default 0.75), so their sleeves are weighted 0 and leave the return
+    matrix, while the weights figure still labels them."""
+    return [
+        sleeve_of(
+            f"{name}_20260101-000000",
+            name,
+            {"hrp": series},
+            [(f"NYSE:{name.upper()}", 1.0)],
+            failed={"hrp": 5} if k in vetoed else {},
+        )
+        for k, (name, series) in enumerate(zip(names, streams, strict=True))
+    ]
+
+
+def figures_twenty_case() -> Workspace:
+    """20 sleeves, 7 vetoed, drawn: the weights figure labels 20 sleeves at the larger tick
+    font (it shrinks above 20) and the heat map has 13 sleeves, one more than it prints cell
+    values for (12)."""
+    days = tradfi_days("2025-08-01", 40)
+    names = [f"g{k:02d}" for k in range(20)]
+    vetoed = {k for k in range(20) if k % 3 == 1}  # 7: g01, g04, ..., g19
+    streams = [stream(8100 + k, days, 0.0003, 0.004 + 0.0005 * k) for k in range(20)]
+    return Workspace(
+        "figures_twenty",
+        {"meta_twenty": {"sleeves": atomic(names)}},
+        health_split_sleeves(names, vetoed, streams),
+        case(
+            "20 sleeves of which 7 (g01, g04, ..., g19) fail 5 of 8 windows and are vetoed, "
+            "drawn: the weights figure labels all 20 sleeves at tick font 9 (it uses 7 above "
+            "20 labels); the correlation heat map has the 13 remaining sleeves, one more than "
+            "it prints each cell's correlation for (12), so it prints none.",
+            "meta_twenty",
+            ["hrp"],
+            draw_figures=True,
+        ),
+    )
+
+
+# A pair of exact streams (returns k / 1024 over 33 rows) correlated exactly 0.6: each sums to
+# 0 (so its mean is 0) and its squares to 50, their products to 30. Every step of the sample
+# covariance is exact (deviations, products, sums, the division by 32), each standard
+# deviation is sqrt(50 / 32) / 1024 = 1.25 / 1024 exactly, so the correlation is the correctly
+# rounded 30 / 50: the double 0.6.
+PAIR_A = [2, 1, 0, 0, -1, 2, 0, 0, 0, 1, 1, -1, 0, -2, 3, 1, 1, 1, 1, -1, -1, -1, -2, -1, 1]
+PAIR_A += [0, 0, -1, 0, 0, -3, -1, 0]
+PAIR_B = [1, 2, 2, 0, -1, 1, 1, 0, 0, -1, 1, -1, 1, 0, 1, 0, -1, 3, 1, 0, -1, -2, -1, 0, 0]
+PAIR_B += [0, -1, 0, 1, 0, -3, -2, -1]
+
+
+def wide_stream(index: pd.DatetimeIndex) -> pd.Series:
+    """Growth of 1 that falls 18% a day for 6 days (to 0.82^6 = 0.304), then multiplies by
+    10.5 over 20 days (to 3.19) and eases 1% a day: a range of 10.5x, above one decade and
+    below 11, whose low is far under 1 (10 / low = 33 is far above the high)."""
+    rise = 10.5 ** (1 / 20) - 1.0
+    values = [-0.18] * 6 + [rise] * 20 + [-0.01] * (len(index) - 26)
+    return pd.Series(np.round(values, 10), index=index)
+
+
+def figures_twenty_one_case() -> Workspace:
+    """21 sleeves, 9 vetoed, drawn: the weights figure's smaller tick font (above 20 labels);
+    12 sleeves in the heat map, which prints each cell, one pair at exactly 0.6 (black text,
+    white only above 0.6); an equity range of 10.5x (minor ticks unlabelled)."""
+    days = tradfi_days("2025-08-01", 33)
+    names = ["s00_wide", "s01", "s02_pair_a", "s03", "s04_pair_b"]
+    names += [f"s{k:02d}" for k in range(5, 21)]
+    vetoed = {k for k in range(21) if k % 7 in (1, 3, 5)}  # 9: s01, s03, s05, s08, ..., s19
+    streams = [stream(8200 + k, days, 0.0004, 0.003 + 0.0004 * k) for k in range(21)]
+    streams[0] = wide_stream(days)
+    streams[2] = pd.Series(np.array(PAIR_A) / 1024.0, index=days)
+    streams[4] = pd.Series(np.array(PAIR_B) / 1024.0, index=days)
+    return Workspace(
+        "figures_twenty_one",
+        {
+            "meta_twenty_one": {
+                "sleeves": atomic(names),
+                "meta_allocation": {"method": "equal_weight"},
+            }
+        },
+        health_split_sleeves(names, vetoed, streams),
+        case(
+            "21 sleeves of which 9 fail 5 of 8 windows and are vetoed, equal weight, drawn: the "
+            "weights figure labels all 21 at tick font 7 (it uses 9 up to 20 labels); the 12 "
+            "remaining sleeves fill the correlation heat map, which prints every cell; "
+            "s02_pair_a and s04_pair_b (returns k/1024, exact arithmetic) correlate exactly 0.6, "
+            "printed in black (white only above 0.6 in absolute value); s00_wide falls to 0.304 "
+            "and rises to 3.19, so the equity figure's log axis spans 10.5x: more than a decade, "
+            "whose minor ticks stay unlabelled, though less than 11x and less than 10 / low.",
+            "meta_twenty_one",
+            ["hrp"],
+            draw_figures=True,
+        ),
+    )
+
+
 def figures_forty_case() -> Workspace:
     """40 sleeves (MAX_LABELS): the most for which the correlation heat map and the dendrogram
     still name every sleeve; ``report_at_scale`` has 31, the figure tests 450."""
@@ -3883,6 +3981,8 @@ def boundary_cases() -> list[Workspace]:
         min_variance_bounds_case(),
         figures_unlabelled_case(),
         figures_twelve_case(),
+        figures_twenty_case(),
+        figures_twenty_one_case(),
         report_ties_case(),
         benefit_twins_case(),
         nested_depth3_case(),
