@@ -214,10 +214,12 @@ def case(
     error: tuple[str, str] | None = None,
     draw_figures: bool = False,
     cached_rerun: bool = False,
+    cli_run: bool = False,
 ) -> dict[str, object]:
     """A case.json; ``draw_figures``: the goldens also describe each figure as drawn
     (``<case>.drawn``, harness/figure_digest.py); ``cached_rerun``: the case runs a second
-    time from the return-matrix cache (``<case>.cache``)."""
+    time from the return-matrix cache (``<case>.cache``); ``cli_run``: it also runs through
+    ``tv-meta run`` as a user types it (``<case>.cli``)."""
     expect: dict[str, object] = {"outcome": "success"}
     if error is not None:
         expect = {"outcome": "error", "error_type": error[0], "message_pattern": error[1]}
@@ -232,6 +234,8 @@ def case(
         out["draw_figures"] = True
     if cached_rerun:
         out["cached_rerun"] = True
+    if cli_run:
+        out["cli_run"] = True
     return out
 
 
@@ -2284,10 +2288,14 @@ def stream_edges_case() -> Workspace:
             "'flat' has two sleeves at 0.001 every day, an exactly constant meta stream "
             "(volatility 0, no Sharpe); 'crash' has both sleeves at -1.0 on the last day and at "
             "exactly 0.0 on another, so the meta wealth ends at 0 (annualized return -100%, "
-            "max drawdown -100%) and the flat day is not a win.",
+            "max drawdown -100%) and the flat day is not a win. Also run by `tv-meta run "
+            "--profile meta_stream --risk-profiles flat,crash --run-id golden_run` with no "
+            "other option: it prints the summary of both risk profiles and writes the library "
+            "run's folder byte for byte, figures drawn and the cache used by default.",
             "meta_stream",
             ["flat", "crash"],
             draw_figures=True,  # a drawdown axis that never falls
+            cli_run=True,
         ),
     )
 

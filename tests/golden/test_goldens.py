@@ -114,7 +114,8 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> Outputs:
         if case.expect != "success":
             return failure_outputs(case, folder, cli=tv_meta)
         # a case that goldens its figures as drawn (<case>.drawn) draws its files too
-        return golden_outputs(case, run_case(case, folder / "ws", draw_figures=case.draw_figures))
+        run = run_case(case, folder / "ws", draw_figures=case.draw_figures)
+        return golden_outputs(case, run, cli=tv_meta)  # tv_meta: a "cli_run" case's <case>.cli
 
     def get(name: str) -> dict[str, tuple[str, str]]:
         if name not in cache or recording:

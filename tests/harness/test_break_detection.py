@@ -20,6 +20,7 @@ import pytest
 from scipy.spatial.distance import pdist, squareform
 
 from tradingview_scraper.allocation import api, hrp, tree
+from tradingview_scraper.cli import main as tv_meta
 from tradingview_scraper.harness.cases import cases, golden_outputs, run_case
 from tradingview_scraper.harness.drift import ACCEPT_COMMAND
 from tradingview_scraper.harness.layout import golden_path
@@ -37,7 +38,7 @@ def drift_reports(case_name: str, tmp_path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     # as the golden suite runs it: figures drawn only for a "draw_figures" case
     run = run_case(case, tmp_path / "ws", draw_figures=case.draw_figures)
-    for name, (kind, text) in golden_outputs(case, run).items():
+    for name, (kind, text) in golden_outputs(case, run, cli=tv_meta).items():
         extension = GoldenJSONExtension() if kind == "json" else GoldenMarkdownExtension()
         golden = golden_path(REPO, name, kind).read_text()
         if not extension.matches(serialized_data=text, snapshot_data=golden):

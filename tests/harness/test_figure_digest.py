@@ -440,8 +440,10 @@ def _case_folder(tmp_path: Path, extra: dict[str, Any]) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("option", ["draw_figures", "cached_rerun"])
-def test_draw_figures_and_cached_rerun_are_case_options(tmp_path: Path, option: str) -> None:
+@pytest.mark.parametrize("option", ["draw_figures", "cached_rerun", "cli_run"])
+def test_draw_figures_cached_rerun_and_cli_run_are_case_options(
+    tmp_path: Path, option: str
+) -> None:
     assert getattr(load_case(_case_folder(tmp_path / "off", {})), option) is False
     assert getattr(load_case(_case_folder(tmp_path / "on", {option: True})), option) is True
     with pytest.raises(HarnessError, match=f"{option} must be true or false, not 'yes'"):

@@ -8,8 +8,10 @@ its SVG bytes, so a matplotlib upgrade moves no golden; the determinism gate com
 for a case with ``"draw_figures": true`` also ``<case>.drawn`` (each figure as matplotlib drew
 it, described by ``figure_digest``), for a case with ``"cached_rerun": true`` also
 ``<case>.cache`` (the return-matrix cache entries the run stored, and a second run of the case
-from them: its cache hits and which goldens it would change, none), and ``<case>.inputs`` (the
-fingerprint of the case's input files, for drift attribution).
+from them: its cache hits and which goldens it would change, none), for a case with
+``"cli_run": true`` also ``<case>.cli`` (the case run by ``tv-meta run`` as a user types it: what
+it prints, and its run folder against the library run's, file by file), and ``<case>.inputs``
+(the fingerprint of the case's input files, for drift attribution).
 ``layout`` says where each lives.
 """
 
@@ -48,6 +50,7 @@ from .normalize import dumps_golden, frame_document, normalize, scrub_text
 
 __all__ = [
     "CACHED",
+    "CLI_RUN",
     "DRAWN",
     "FAMILIES",
     "GOLDEN_EPOCH",
@@ -60,6 +63,7 @@ __all__ = [
     "failure_outputs",
     "fixtures_root",
     "golden_outputs",
+    "observe_command",
     "observe_failure",
     "project_root",
     "run_case",
@@ -71,6 +75,7 @@ GOLDEN_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: the SOURCE_DATE_EPOCH of ev
 FAMILIES = ("returns", "manifest", "optimized", "cluster_tree", "flattened")
 DRAWN = "drawn"  # <case>.drawn: the figures as drawn, for a case with "draw_figures": true
 CACHED = "cache"  # <case>.cache: a second run from the cache, for "cached_rerun": true
+CLI_RUN = "cli"  # <case>.cli: the case run by tv-meta run as a user types it, for "cli_run": true
 
 
 def repo_root() -> Path:
@@ -122,6 +127,8 @@ def expected_names(case: Case) -> list[str]:
         extra.append(f"{case.name}.{DRAWN}")
     if case.cached_rerun:
         extra.append(f"{case.name}.{CACHED}")
+    if case.cli_run:
+        extra.append(f"{case.name}.{CLI_RUN}")
     return sorted([*names, *extra])
 
 
@@ -171,8 +178,11 @@ def csv_document(text: str) -> dict[str, Any]:
     return {"header": rows[0], "rows": [[_csv_value(c) for c in row] for row in rows[1:]]}
 
 
-def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
-    """Golden name -> (``"json"`` or ``"md"``, normalized text) for one finished run."""
+def golden_outputs(
+    case: Case, run: MetaRun, *, cli: Callable[[list[str]], int] | None = None
+) -> dict[str, tuple[str, str]]:
+    """Golden name -> (``"json"`` or ``"md"``, normalized text) for one finished run; ``cli``
+    (``tv-meta``'s ``main``) runs a ``"cli_run"`` case's command (``<case>.cli``)."""
     workspace = str(run.computation.settings.workspace)
     scrub = {"run_id": run.run_id, "workspace": workspace}
     out: dict[str, tuple[str, str]] = {}
@@ -251,7 +261,47 @@ def golden_outputs(case: Case, run: MetaRun) -> dict[str, tuple[str, str]]:
     out[f"{case.name}.{INPUTS}"] = ("json", inputs_document(case.folder))
     if case.cached_rerun:
         out[f"{case.name}.{CACHED}"] = ("json", _document(CACHED, _cached_rerun(case, run, out)))
+    if case.cli_run:
+        if cli is None:
+            raise HarnessError(f"case {case.name} runs tv-meta (cli_run), and no cli was given")
+        out[f"{case.name}.{CLI_RUN}"] = ("json", _document(CLI_RUN, _cli_run(case, run, cli)))
     return out
+
+
+def _cli_run(case: Case, run: MetaRun, cli: Callable[[list[str]], int]) -> dict[str, Any]:
+    """``tv-meta run`` of ``case`` as a user types it, in a second copy of its workspace, with
+    the library run's run id and clock: what the user sees, and its run folder compared with
+    the library run's file by file (the same bytes: nothing differs). The command gives no
+    option the library run was given (figures drawn, the cache used), so the command's defaults
+    must do what the harness asked for; the files it wrote outside the run folder are listed,
+    cache keys (which change with the package version) as ``<KEY>``."""
+    settings = run.computation.settings
+    workspace = materialize(case.folder, settings.workspace.parent / "cli")
+    command = ["run", "--profile", case.meta_profile, "--risk-profiles"]
+    command += [",".join(case.risk_profiles), "--run-id", run.run_id]
+    seen = observe_command(workspace, command, cli=cli)
+    folder = run.run_dir.relative_to(settings.workspace).as_posix()
+    mine = tree_digest(workspace / folder)
+    library = tree_digest(run.run_dir)
+    outside = [
+        re.sub(r"\b[0-9a-f]{64}\b", "<KEY>", path)
+        for path in set(seen.after) - set(seen.before)
+        if not path.startswith(folder + "/")
+    ]
+    clean = _cleaner({"workspace": str(workspace)})
+    return {
+        "command": "tv-meta " + " ".join(command),
+        "exit_code": seen.exit_code,
+        "stdout": [clean(line) for line in seen.stdout.splitlines()],
+        "stderr": [clean(line) for line in seen.stderr.splitlines()],
+        "run_folder": {
+            "files": len(mine),
+            "only_in_cli_run": sorted(set(mine) - set(library)),
+            "only_in_library_run": sorted(set(library) - set(mine)),
+            "differ": sorted(p for p in set(mine) & set(library) if mine[p] != library[p]),
+        },
+        "written_outside_the_run_folder": sorted(outside),
+    }
 
 
 def _cache_entry(lakehouse: Path, entry: Path) -> dict[str, Any]:
@@ -323,7 +373,7 @@ def _cached_rerun(case: Case, run: MetaRun, first: dict[str, tuple[str, str]]) -
 
     lines: list[str] = []
     again = rerun("cached", lines)
-    plain = dataclasses.replace(case, cached_rerun=False, draw_figures=False)
+    plain = dataclasses.replace(case, cached_rerun=False, draw_figures=False, cli_run=False)
     second = golden_outputs(plain, again)
     # --no-cache with every matrix in the cache: nothing read (no hit, no cache line), nothing
     # written, the same goldens; it replaces the second run's folder (--overwrite)
@@ -460,6 +510,18 @@ def _environment(**values: str) -> Iterator[None]:
 
 
 @dataclasses.dataclass(frozen=True)
+class Command:
+    """What a user saw when a command ran, and the watched folder before and after it."""
+
+    command: list[str]  # tv-meta's arguments, without --workspace
+    exit_code: int
+    stdout: str
+    stderr: str
+    before: dict[str, str]  # tree_digest of the watched folder before and after the command
+    after: dict[str, str]
+
+
+@dataclasses.dataclass(frozen=True)
 class Failure:
     """What a user saw when a command failed, and what it left in the folder around it."""
 
@@ -472,24 +534,17 @@ class Failure:
     after: dict[str, str]
 
 
-def observe_failure(
+def observe_command(
     workspace: Path,
     command: list[str],
     *,
     cli: Callable[[list[str]], int],
-    library: Callable[[Path | None], object],
     watched: Path | None = None,
-) -> Failure:
-    """Run ``tv-meta COMMAND --workspace WORKSPACE`` in-process as a user would, then the
-    library call that should fail the same way (``library``: it names the error class). The
-    library call is given the workspace when the command left the watched files as they were
-    (it may run there: a copy would be the same files), else None (it must run in a fresh
-    copy).
-
-    The command runs inside the workspace (a hostile pickle would leave its marker there),
-    with the golden clock and its output captured; ``watched`` (default: the workspace) is
-    the folder whose files must not change.
-    """
+) -> Command:
+    """Run ``tv-meta COMMAND --workspace WORKSPACE`` in-process as a user would: inside the
+    workspace (a hostile pickle would leave its marker there), with the golden clock and its
+    output captured; ``watched`` (default: the workspace) is the folder whose files are digested
+    before and after."""
     watched = watched or workspace
     out, err = io.StringIO(), io.StringIO()
     before = tree_digest(watched)
@@ -500,14 +555,32 @@ def observe_failure(
         contextlib.redirect_stderr(err),
     ):
         exit_code = cli([command[0], "--workspace", str(workspace), *command[1:]])
-    after = tree_digest(watched)
+    return Command(command, exit_code, out.getvalue(), err.getvalue(), before, tree_digest(watched))
+
+
+def observe_failure(
+    workspace: Path,
+    command: list[str],
+    *,
+    cli: Callable[[list[str]], int],
+    library: Callable[[Path | None], object],
+    watched: Path | None = None,
+) -> Failure:
+    """``observe_command``, then the library call that should fail the same way (``library``:
+    it names the error class). The library call is given the workspace when the command left
+    the watched files as they were (it may run there: a copy would be the same files), else
+    None (it must run in a fresh copy). ``watched`` is the folder whose files must not change.
+    """
+    seen = observe_command(workspace, command, cli=cli, watched=watched)
     try:
-        library(workspace if after == before else None)
+        library(workspace if seen.after == seen.before else None)
     except MetaPipelineError as exc:
         error_type = type(exc).__name__
     else:
         error_type = "none: the library run succeeded"
-    return Failure(command, exit_code, out.getvalue(), err.getvalue(), error_type, before, after)
+    return Failure(
+        seen.command, seen.exit_code, seen.stdout, seen.stderr, error_type, seen.before, seen.after
+    )
 
 
 def failure_outputs(
@@ -532,6 +605,18 @@ def failure_outputs(
     return outputs
 
 
+def _cleaner(scrub: dict[str, str]) -> Callable[[str], str]:
+    """A line of output with each path of ``scrub`` as ``<NAME>`` (the longest first: no
+    prefix wins), then ``scrub_text``."""
+
+    def clean(line: str) -> str:
+        for key, path in sorted(scrub.items(), key=lambda item: (-len(item[1]), item[0])):
+            line = line.replace(path, f"<{key.upper()}>")
+        return scrub_text(line)
+
+    return clean
+
+
 def failure_golden(
     name: str, failure: Failure, *, scrub: dict[str, str]
 ) -> dict[str, tuple[str, str]]:
@@ -541,11 +626,7 @@ def failure_golden(
     path becomes ``<WORKSPACE>``; any other name likewise, upper-cased).
     """
 
-    def clean(line: str) -> str:
-        for key, path in sorted(scrub.items(), key=lambda item: (-len(item[1]), item[0])):
-            line = line.replace(path, f"<{key.upper()}>")  # the longest first: no prefix wins
-        return scrub_text(line)
-
+    clean = _cleaner(scrub)
     before, after = failure.before, failure.after
     payload = {
         "case": name,

@@ -56,6 +56,7 @@ class Case:
     description: str = ""
     draw_figures: bool = False  # also golden what each figure draws, drawn: <case>.drawn
     cached_rerun: bool = False  # also run it again from the return-matrix cache: <case>.cache
+    cli_run: bool = False  # also run it through tv-meta run as a user types it: <case>.cli
 
 
 def load_case(folder: Path) -> Case:
@@ -63,7 +64,9 @@ def load_case(folder: Path) -> Case:
     try:
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         expect = data["expect"]
-        flags = {name: data.get(name, False) for name in ("draw_figures", "cached_rerun")}
+        flags = {
+            name: data.get(name, False) for name in ("draw_figures", "cached_rerun", "cli_run")
+        }
         for name, flag in flags.items():
             if not isinstance(flag, bool):
                 raise TypeError(f"{name} must be true or false, not {flag!r}")
