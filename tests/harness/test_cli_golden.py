@@ -56,7 +56,7 @@ def test_the_command_writes_the_library_runs_folder(tmp_path: Path) -> None:
 
 def test_figures_only_the_command_drew_are_listed(tmp_path: Path) -> None:
     """The library run without figures: the command, which draws them by default, has the
-    four SVG files the library run lacks (and an SVG a run of either kind would link to)."""
+    four SVG files the library run lacks, and nothing else differs."""
     doc = _cli_golden(tmp_path, draw_figures=False)
     families = ("correlation", "dendrogram", "equity", "weights")
     assert doc["run_folder"]["only_in_cli_run"] == [

@@ -9,7 +9,7 @@ from tradingview_scraper.harness.cases import Failure, failure_golden
 
 
 def _failure(stderr: str, before: dict[str, str], after: dict[str, str]) -> Failure:
-    return Failure(["run", "--profile", "m"], 3, "", stderr, "ManifestError", before, after)
+    return Failure(["run", "--profile", "m"], 3, "", stderr, before, after, "ManifestError")
 
 
 def test_nested_paths_are_scrubbed_longest_first(tmp_path: Path) -> None:

@@ -401,8 +401,8 @@ def test_an_svg_saved_outside_rc_is_not_repeatable() -> None:
 def test_drawn_document_draws_afresh_not_through_render_svg(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The digest draws with draw_figure and render_svg itself: a stand-in for render_svg
-    (tests/conftest.py) cannot serve it, and the golden suite turns the stand-in off
+    """The digest draws with draw_figure and saves with save_svg itself: a stand-in for
+    render_svg (tests/conftest.py) cannot serve it, and the golden suite turns the stand-in off
     (real_figures)."""
     calls: list[str] = []
 

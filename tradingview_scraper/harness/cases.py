@@ -522,16 +522,11 @@ class Command:
 
 
 @dataclasses.dataclass(frozen=True)
-class Failure:
-    """What a user saw when a command failed, and what it left in the folder around it."""
+class Failure(Command):
+    """What a user saw when a command failed, what it left in the folder around it, and the
+    library's exception class for the same input (or why there is none)."""
 
-    command: list[str]  # tv-meta's arguments, without --workspace
-    exit_code: int
-    stdout: str
-    stderr: str
-    error_type: str  # the library's exception class, or why there is none
-    before: dict[str, str]  # tree_digest of the watched folder before and after the command
-    after: dict[str, str]
+    error_type: str
 
 
 def observe_command(
@@ -579,7 +574,7 @@ def observe_failure(
     else:
         error_type = "none: the library run succeeded"
     return Failure(
-        seen.command, seen.exit_code, seen.stdout, seen.stderr, error_type, seen.before, seen.after
+        seen.command, seen.exit_code, seen.stdout, seen.stderr, seen.before, seen.after, error_type
     )
 
 
