@@ -1813,6 +1813,31 @@ def holidays_case() -> Workspace:
     )
 
 
+def compound_exact_case() -> Workspace:
+    """Compound alignment keeps a return exactly where a row absorbs no missing day: a crypto
+    return of 1e-20 on a Wednesday is a win (> 0), where ``(1 + r) - 1`` would be 0.0."""
+    crypto = stream(6851, crypto_days("2025-09-01", 28), 0.0004, 0.02)
+    crypto.loc["2025-09-03"] = 1e-20
+    tradfi = stream(6852, tradfi_days("2025-09-01", 20), 0.0003, 0.01)
+    return Workspace(
+        "calendar_compound_exact",
+        {
+            "meta_exact": {
+                "sleeves": atomic(["crypto", "tradfi"]),
+                "calendar": {"alignment": "compound"},
+            }
+        },
+        [one_window_sleeve("crypto", crypto), one_window_sleeve("tradfi", tradfi)],
+        case(
+            "compound alignment: crypto weekends fold into Mondays, and its return of 1e-20 on "
+            "Wednesday 2025-09-03, a row that absorbs no missing day, is kept exactly: a win "
+            "(r > 0) in its win rate. Compounded as (1 + r) - 1 it would be 0.0, not a win.",
+            "meta_exact",
+            ["hrp"],
+        ),
+    )
+
+
 def boundary_failures() -> list[Workspace]:
     """Failure cases at the edges of the rules; each gets a golden of what the user sees."""
     days = tradfi_days("2025-10-01", 30)
@@ -3980,6 +4005,7 @@ def boundary_cases() -> list[Workspace]:
         edges_case(),
         min_variance_fallback_case(),
         holidays_case(),
+        compound_exact_case(),
         *boundary_failures(),
         covariance_edges_case(),
         *stats_failures(),
