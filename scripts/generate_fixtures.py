@@ -1259,10 +1259,19 @@ def health_case() -> Workspace:
 
     def drop_vetoed_returns(root: Path) -> None:
         """'below' fails its guardrail, so its returns are never read: a run folder whose
-        backtests mostly failed may well lack them."""
+        backtests mostly failed may well lack them. And 'plain''s ledger is written out of
+        the usual order, which counts windows whatever the order of their records: window 0's
+        success before its intent, the genesis record last (the first line is not taken for
+        it), and a line of spaces after window 3 (skipped, not the end of the ledger)."""
         (
             root / RUNS / "below_20260101-000000" / "data" / "returns" / "custom_vectorbt_hrp.csv"
         ).unlink()
+        ledger = root / RUNS / "plain_20260101-000000" / "audit.jsonl"
+        genesis, *actions = ledger.read_text(encoding="utf-8").splitlines(keepends=True)
+        middle = 3 * 4  # intent, optimize and simulate records of windows 0-3
+        intent, success, *rest = actions
+        lines = [success, intent, *rest[: middle - 2], "   \n", *rest[middle - 2 :], genesis]
+        ledger.write_text("".join(lines), encoding="utf-8")
 
     return Workspace(
         "health_boundary",
@@ -1272,7 +1281,9 @@ def health_case() -> Workspace:
             "Health at its boundaries: 6/8 = 0.75 passes and 5/8 is vetoed (its SHARED holding "
             "must not reach the flattened weights, and its run folder has no returns file, "
             "which a vetoed sleeve does not need); a ledger whose other-engine and other-risk "
-            "records all failed still passes on its own records; in the branch, 4/8 passes a "
+            "records all failed still passes on its own records; 'plain''s ledger lists window "
+            "0's success before its intent, its genesis record last and a line of spaces after "
+            "window 3, and all 8 of its windows count; in the branch, 4/8 passes a "
             "0.5 threshold, 4/10 does not, and a sleeve without ledger passes when "
             "require_ledger is false; at the root, where a ledger is required, a sleeve without "
             "one is vetoed (0 of 0), and so is one whose ledger has only erc records (0 hrp "
@@ -1819,6 +1830,8 @@ def compound_exact_case() -> Workspace:
     crypto = stream(6851, crypto_days("2025-09-01", 28), 0.0004, 0.02)
     crypto.loc["2025-09-03"] = 1e-20
     tradfi = stream(6852, tradfi_days("2025-09-01", 20), 0.0003, 0.01)
+    sleeves = [one_window_sleeve("crypto", crypto), one_window_sleeve("tradfi", tradfi)]
+    sleeves[0].assets = {"hrp": [("BINANCE:BTC|USDT", 1.0)]}  # a '|' the report escapes
     return Workspace(
         "calendar_compound_exact",
         {
@@ -1827,11 +1840,13 @@ def compound_exact_case() -> Workspace:
                 "calendar": {"alignment": "compound"},
             }
         },
-        [one_window_sleeve("crypto", crypto), one_window_sleeve("tradfi", tradfi)],
+        sleeves,
         case(
             "compound alignment: crypto weekends fold into Mondays, and its return of 1e-20 on "
             "Wednesday 2025-09-03, a row that absorbs no missing day, is kept exactly: a win "
-            "(r > 0) in its win rate. Compounded as (1 + r) - 1 it would be 0.0, not a win.",
+            "(r > 0) in its win rate. Compounded as (1 + r) - 1 it would be 0.0, not a win. "
+            "The crypto sleeve holds BINANCE:BTC|USDT, whose '|' the report's tables escape "
+            "(BINANCE:BTC\\|USDT) so the row keeps its columns.",
             "meta_exact",
             ["hrp"],
         ),

@@ -198,6 +198,18 @@ def symlink_to_nowhere(rel: str) -> Mutation:
     return mutate
 
 
+def symlink_to_missing_sibling(rel: str) -> Mutation:
+    """``rel`` replaced by a symlink to a file beside it, inside the workspace, that does not
+    exist (``missing-<name>``)."""
+
+    def mutate(ctx: Ctx) -> None:
+        path = _path(ctx, rel)
+        path.unlink()
+        path.symlink_to(path.with_name(f"missing-{path.name}"))
+
+    return mutate
+
+
 def replace_with_folder(rel: str) -> Mutation:
     def mutate(ctx: Ctx) -> None:
         path = _path(ctx, rel)
@@ -1399,6 +1411,13 @@ CATALOGUE: list[Hostile] = [
         (LEDGER,),
     ),
     Hostile(
+        "ledger-symlink-to-a-missing-file-inside",
+        symlink_to_missing_sibling(LEDGER),
+        errors.MissingArtifactError,
+        r"audit\.jsonl: ledger not found",
+        (LEDGER,),
+    ),
+    Hostile(
         "ledger-is-a-folder",
         replace_with_folder(LEDGER),
         errors.LedgerError,
@@ -1514,6 +1533,27 @@ CATALOGUE: list[Hostile] = [
         write_text(WEIGHTS, '{"profiles": {"hrp": {"assets": {"X:A": 1.0}}}}'),
         errors.ArtifactFormatError,
         r"portfolio_flattened\.json: profiles\.hrp\.assets is missing or not a list",
+        (WEIGHTS,),
+    ),
+    Hostile(
+        "weights-asset-a-number",
+        write_text(WEIGHTS, '{"profiles": {"hrp": {"assets": [1.0]}}}'),
+        errors.ArtifactFormatError,
+        r"portfolio_flattened\.json: profiles\.hrp\.assets\[0\] is 1\.0, expected an object",
+        (WEIGHTS,),
+    ),
+    Hostile(
+        "weights-not-utf8",
+        write_bytes(WEIGHTS, b'{"profiles": {"hrp": {"assets": []}}, "note": "caf\xe9"}'),
+        errors.ArtifactFormatError,
+        r"portfolio_flattened\.json: not UTF-8 text \(.*can't decode byte 0xe9",
+        (WEIGHTS,),
+    ),
+    Hostile(
+        "weights-is-a-folder",
+        replace_with_folder(WEIGHTS),
+        errors.ArtifactFormatError,
+        r"portfolio_flattened\.json: cannot be read \(Is a directory\)",
         (WEIGHTS,),
     ),
     Hostile(

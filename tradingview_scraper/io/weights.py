@@ -175,7 +175,9 @@ def load_weights_document(run_dir: Path, *, display_root: Callable[[Path], str])
         except _ShapeError as exc:
             raise ArtifactFormatError(f"{display}: {exc}") from None
         except OSError as exc:
-            raise ArtifactFormatError(f"{display}: cannot be read ({exc})") from None
+            raise ArtifactFormatError(
+                f"{display}: cannot be read ({exc.strerror or exc})"
+            ) from None
         return WeightsDocument(display=display, kind=kind, document=document)
     shown = " nor ".join(display_root(path) for _, path in candidates)
     raise MissingArtifactError(f"no sleeve weights: neither {shown} exists")
