@@ -49,6 +49,31 @@ def test_calendar_rows_listed_by_date() -> None:
     assert drift.calendar == ["+ row 2026-01-05", "- row 2026-01-03"]
 
 
+def test_rows_in_another_order_are_drift() -> None:
+    """Keyed by symbol and by date, the rows would compare equal in any order; the order of
+    the rows and the calendar is part of the artifact (weights by size, dates ascending)."""
+    golden = {**_weights(b=0.6, a=0.4), "frame": {"index": ["d1", "d2"], "data": [[1.0], [2.0]]}}
+    moved = {**_weights(a=0.4, b=0.6), "frame": {"index": ["d2", "d1"], "data": [[2.0], [1.0]]}}
+    golden["frame"]["columns"] = moved["frame"]["columns"] = ["x"]
+    drift = compare_documents("opt", golden, moved, tolerance=1e-9)
+    assert drift.structural == [
+        "~ weights order: ['b', 'a'] -> ['a', 'b']",
+        "~ frame.index order: ['d1', 'd2'] -> ['d2', 'd1']",
+    ]
+    assert not drift.values and not drift.calendar and not drift.empty
+
+
+def test_a_repeated_row_is_drift() -> None:
+    repeated = {"weights": [{"Symbol": "a", "Weight": 0.5}] * 2 + [{"Symbol": "b", "Weight": 0.0}]}
+    drift = compare_documents("opt", _weights(a=0.5, b=0.0), repeated, tolerance=1e-9)
+    assert drift.structural == ["~ weights order: ['a', 'b'] -> ['a', 'a', 'b']"]
+
+
+def test_an_added_row_is_not_also_an_order_change() -> None:
+    drift = compare_documents("opt", _weights(a=0.5), _weights(a=0.5, b=0.0), tolerance=1e-9)
+    assert drift.structural == ["+ weights.b = {'Symbol': 'b', 'Weight': 0.0}"]
+
+
 @pytest.mark.parametrize(
     ("delta", "drifts"),
     [(DEFAULT_TOLERANCE / 10, False), (DEFAULT_TOLERANCE * 10, True)],

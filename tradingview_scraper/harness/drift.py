@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,6 +119,22 @@ def _keyed(value: Any) -> Any:
     return value
 
 
+def _sequences(value: Any, where: str = "") -> Iterator[tuple[str, list[str]]]:
+    """``(path, keys in order)`` of every list ``_keyed`` turns into a dict: the symbols of a
+    list of rows, the index of a matrix document. Keying drops their order (and repeats), so
+    ``compare_documents`` compares these sequences separately."""
+    if isinstance(value, dict):
+        if set(value) >= _FRAME_KEYS and isinstance(value["data"], list):
+            yield (f"{where}.index" if where else "index"), [str(v) for v in value["index"]]
+        for key, item in value.items():
+            yield from _sequences(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        if value and all(isinstance(v, dict) and "Symbol" in v for v in value):
+            yield where or "(root)", [str(v["Symbol"]) for v in value]
+        for number, item in enumerate(value):
+            yield from _sequences(item, f"{where}[{number}]")
+
+
 _ROW = re.compile(r"^(?:.*\.)?rows\.([^.]+)$")
 
 
@@ -176,6 +192,12 @@ def compare_documents(name: str, golden: Any, current: Any, *, tolerance: float)
             else:
                 drift.structural.append(f"{sign} {where} = {_fmt(value)}")
     drift.calendar.sort(key=lambda line: (line[0] == "-", line))
+    # the same rows in another order, or a row repeated: invisible to the keyed diff above
+    before = dict(_sequences(golden))
+    for where, keys in _sequences(current):
+        old_keys = before.get(where)
+        if old_keys is not None and old_keys != keys and sorted(set(old_keys)) == sorted(set(keys)):
+            drift.structural.append(f"~ {where} order: {_fmt(old_keys)} -> {_fmt(keys)}")
     for kind in ("values_changed", "type_changes"):
         for path, change in sorted(diff.get(kind, {}).items()):
             old, new = change.get("old_value"), change.get("new_value")
