@@ -124,10 +124,12 @@ def _sequences(value: Any, where: str = "") -> Iterator[tuple[str, list[str]]]:
     list of rows, the index of a matrix document. Keying drops their order (and repeats), so
     ``compare_documents`` compares these sequences separately."""
     if isinstance(value, dict):
-        if set(value) >= _FRAME_KEYS and isinstance(value["data"], list):
+        frame = set(value) >= _FRAME_KEYS and isinstance(value["data"], list)
+        if frame:  # its data holds numbers only: not walked cell by cell
             yield (f"{where}.index" if where else "index"), [str(v) for v in value["index"]]
         for key, item in value.items():
-            yield from _sequences(item, f"{where}.{key}" if where else str(key))
+            if not (frame and key in ("index", "data")):
+                yield from _sequences(item, f"{where}.{key}" if where else str(key))
     elif isinstance(value, list):
         if value and all(isinstance(v, dict) and "Symbol" in v for v in value):
             yield where or "(root)", [str(v["Symbol"]) for v in value]
