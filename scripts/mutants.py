@@ -24,10 +24,10 @@ them: after a fixture aimed at a few survivors, their verdicts without the rest 
 Given modules as well, it re-checks both, in one mutmut run (one mapping of tests).
 
 ``--resume`` keeps ``mutants/`` and re-checks, in the modules named, only what a new fixture
-could change: mutants never checked, and survivors and "no tests" not explained in the list. A
-killed mutant stays killed, which holds while goldens are only added (a changed source file
-makes mutmut regenerate its mutants, unchecked); after a golden changed on purpose, measure
-afresh without ``--resume``. mutmut's map from tests to the functions they call is
+could change: mutants never checked, survivors and "no tests" not explained in the list, and
+every mutant of a function whose text changed since its mutants were made (mutmut resets those,
+but only after the list is passed to it). A killed mutant stays killed, which holds while
+goldens are only added; after a golden changed on purpose, measure afresh without ``--resume``. mutmut's map from tests to the functions they call is
 collected afresh, because a fixture added since may reach a function no golden reached before.
 """
 
@@ -90,18 +90,47 @@ def collect(root: Path) -> dict[str, dict[str, int | None]]:
     return results
 
 
+def changed_since(root: Path, module: str) -> list[str]:
+    """The mutants of ``module`` whose function changed since its mutants were generated.
+
+    mutmut regenerates a changed source file at the start of ``mutmut run`` and resets the
+    results of the functions whose text changed; read before that, their old verdicts would
+    say killed. Their names come from mutmut's own mutation of today's source, compared with
+    the function hashes it kept in the module's ``.meta`` file."""
+    from mutmut.__main__ import get_mutant_name, mutate_file_contents
+
+    relative = Path(PACKAGE) / module
+    meta = root / PACKAGE / f"{module}.meta"
+    old = json.loads(meta.read_text(encoding="utf-8")).get("hash_by_function_name", {})
+    mutated = mutate_file_contents(str(relative), (REPO / relative).read_text(encoding="utf-8"))
+    changed = {f for f, digest in mutated.hash_by_function_name.items() if old.get(f) != digest}
+    return [
+        get_mutant_name(relative, name)
+        for name in mutated.mutant_names
+        if name.partition("__mutmut_")[0] in changed
+    ]
+
+
 def to_recheck(root: Path, modules: list[str], listed: Collection[str] = ()) -> list[str]:
     """What ``--resume`` runs: per module, every mutant neither killed by the last results nor
     explained in the survivors list (``listed``; a survivor costs a whole golden run, and an
-    explained one survives again); a module with no results yet is named by its pattern."""
+    explained one survives again), and every mutant of a function changed since (listed or
+    not: its old verdict is void); a module with no results yet is named by its pattern."""
     results = collect(root)
     out: list[str] = []
     for module in modules:
         codes = results.get(module)
         if codes is None:
             out.append(mutant_glob(module))
-        else:
-            out.extend(n for n, code in codes.items() if code not in KILLED and n not in listed)
+            continue
+        changed = changed_since(root, module)
+        fresh = set(changed)
+        out.extend(changed)
+        out.extend(
+            n
+            for n, code in codes.items()
+            if code not in KILLED and n not in listed and n not in fresh
+        )
     return out
 
 

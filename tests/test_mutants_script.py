@@ -17,10 +17,22 @@ def mutants() -> ModuleType:
     return load_script("mutants")
 
 
-def _meta(root: Path, module: str, codes: dict[str, int | None]) -> None:
+def _hashes(module: str) -> dict[str, str]:
+    """mutmut's function hashes of today's source: a ``.meta`` file of an unchanged module."""
+    from mutmut.__main__ import mutate_file_contents
+
+    source = (REPO / "tradingview_scraper" / module).read_text(encoding="utf-8")
+    return dict(mutate_file_contents(f"tradingview_scraper/{module}", source).hash_by_function_name)
+
+
+def _meta(
+    root: Path, module: str, codes: dict[str, int | None], hashes: dict[str, str] | None = None
+) -> None:
     path = root / "tradingview_scraper" / f"{module}.meta"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"exit_code_by_key": codes}), encoding="utf-8")
+    kept = _hashes(module) if hashes is None else hashes
+    document = {"exit_code_by_key": codes, "hash_by_function_name": kept}
+    path.write_text(json.dumps(document), encoding="utf-8")
 
 
 def test_score_counts_timeouts_as_killed_and_excludes_explained_survivors(
@@ -100,6 +112,27 @@ def test_resume_rechecks_all_but_the_killed(mutants: ModuleType, tmp_path: Path)
         "tradingview_scraper.meta.health.x_f__mutmut_1",
         "tradingview_scraper.io.runs.*",  # no results yet: all of its mutants
     ]
+
+
+def test_resume_rechecks_every_mutant_of_a_function_changed_since(
+    mutants: ModuleType, tmp_path: Path
+) -> None:
+    """A verdict read before mutmut regenerates a changed file is void: the mutants of a
+    function whose text changed are re-run, killed or listed before."""
+    name = "tradingview_scraper.meta.flatten.x_flatten__mutmut_{}".format
+    hashes = _hashes("meta/flatten.py")
+    assert "x_flatten" in hashes
+    hashes["x_flatten"] = "0" * 12  # as if flatten() had another text when mutated
+    _meta(tmp_path, "meta/flatten.py", {name(1): 1, name(2): 0}, hashes)
+    recheck = mutants.to_recheck(tmp_path, ["meta/flatten.py"], {name(2)})
+    numbers = [int(n.rpartition("_")[2]) for n in recheck]
+    assert all(n.startswith(name("")) for n in recheck)  # only that function's mutants
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) > 2  # all of them
+    hashes.pop("x_flatten")  # a function new since: the same
+    _meta(tmp_path, "meta/flatten.py", {name(1): 1, name(2): 0}, hashes)
+    assert mutants.to_recheck(tmp_path, ["meta/flatten.py"], {name(2)}) == recheck
+    _meta(tmp_path, "meta/flatten.py", {name(1): 1, name(2): 0})  # unchanged: the survivor
+    assert mutants.to_recheck(tmp_path, ["meta/flatten.py"]) == [name(2)]
 
 
 def test_mutant_option_names_mutants_of_a_run(
