@@ -27,8 +27,9 @@ Given modules as well, it re-checks both, in one mutmut run (one mapping of test
 could change: mutants never checked, survivors and "no tests" not explained in the list, and
 every mutant of a function whose text changed since its mutants were made (mutmut resets those,
 but only after the list is passed to it). A killed mutant stays killed, which holds while
-goldens are only added; after a golden changed on purpose, measure afresh without ``--resume``. mutmut's map from tests to the functions they call is
-collected afresh, because a fixture added since may reach a function no golden reached before.
+goldens are only added; after a golden changed on purpose, measure afresh without
+``--resume``. mutmut's map from tests to the functions they call is collected afresh, because
+a fixture added since may reach a function no golden reached before.
 """
 
 from __future__ import annotations
