@@ -3751,6 +3751,37 @@ def report_twenty_five_case() -> Workspace:
     )
 
 
+def report_thirty_case() -> Workspace:
+    """Exactly 30 sleeves (``FULL_ROWS``) in the root, 9 of them branches: the most for which
+    the report's tables list every sleeve (31 show the top 20), and a tree of exactly 10 meta
+    profiles (``NAMES_IN_LINE``), the most the title's structure line names in full."""
+    days = tradfi_days("2025-08-01", 40)
+    roots = [f"t{k:02d}" for k in range(21)]
+    leaves = [f"leaf{k}" for k in range(1, 10)]
+    sleeves = [
+        one_window_sleeve(name, stream(8100 + k, days, 0.0002 * (k % 4), 0.004 + 0.0003 * k))
+        for k, name in enumerate(roots + leaves)
+    ]
+    branches = [{"id": f"b{k}", "meta_profile": f"meta_b{k}"} for k in range(1, 10)]
+    manifest: dict[str, object] = {"meta_thirty": {"sleeves": [*atomic(roots), *branches]}}
+    for k, leaf in enumerate(leaves, start=1):
+        manifest[f"meta_b{k}"] = {"sleeves": atomic([leaf])}
+    return Workspace(
+        "report_thirty",
+        manifest,
+        sleeves,
+        case(
+            "30 sleeves under hrp, 21 atomic and 9 branches (meta_b1 to meta_b9, one sleeve "
+            "each): the most for which the report's summary and sleeve tables list every "
+            "sleeve (31 would show the 20 largest), with 30 atomic sleeves in the inputs "
+            "table; the tree has exactly 10 meta profiles, which the title's structure line "
+            "names in full (11 would end in '+1 more branches').",
+            "meta_thirty",
+            ["hrp"],
+        ),
+    )
+
+
 def one_sleeve_case() -> Workspace:
     """A meta profile of one sleeve: all of the weight, no cluster tree to show."""
     days = tradfi_days("2025-09-01", 20)
@@ -4036,6 +4067,7 @@ def boundary_cases() -> list[Workspace]:
         benefit_twins_case(),
         nested_depth3_case(),
         report_twenty_five_case(),
+        report_thirty_case(),
         one_sleeve_case(),
         cash_sleeves_case(),
         report_few_pairs_case(),
