@@ -346,6 +346,24 @@ CATALOGUE: list[Hostile] = [
         r"is not a readable pickle \(truncated or corrupt",
         (PKL,),
     ),
+    # numpy.dtype (admitted) refuses a type name, quoting it: "data type '<name>' not
+    # understood" is 27 characters + the name, so the reason is exactly 200 characters (shown
+    # whole) or 201 (cut to its first 200, which lose the last "d", and "...")
+    Hostile(
+        "pickle-error-of-200-characters",
+        write_bytes(PKL, b"cnumpy\ndtype\n(X\xad\x00\x00\x00" + b"A" * 173 + b"tR."),
+        errors.ArtifactFormatError,
+        r"is not a readable pickle \(truncated or corrupt: data type 'A{173}' not understood\)$",
+        (PKL,),
+    ),
+    Hostile(
+        "pickle-error-of-201-characters",
+        write_bytes(PKL, b"cnumpy\ndtype\n(X\xae\x00\x00\x00" + b"A" * 174 + b"tR."),
+        errors.ArtifactFormatError,
+        r"is not a readable pickle \(truncated or corrupt: data type 'A{174}' "
+        r"not understoo\.\.\.\)$",
+        (PKL,),
+    ),
     Hostile(
         "pickle-is-csv-text",
         write_text(PKL, "date,return\n2025-10-01,0.01\n"),
