@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from types import ModuleType
@@ -17,12 +18,19 @@ def mutants() -> ModuleType:
     return load_script("mutants")
 
 
-def _hashes(module: str) -> dict[str, str]:
-    """mutmut's function hashes of today's source: a ``.meta`` file of an unchanged module."""
+@functools.cache
+def _mutmut_hashes(module: str) -> tuple[tuple[str, str], ...]:
     from mutmut.__main__ import mutate_file_contents
 
     source = (REPO / "tradingview_scraper" / module).read_text(encoding="utf-8")
-    return dict(mutate_file_contents(f"tradingview_scraper/{module}", source).hash_by_function_name)
+    mutated = mutate_file_contents(f"tradingview_scraper/{module}", source)
+    return tuple(mutated.hash_by_function_name.items())
+
+
+def _hashes(module: str) -> dict[str, str]:
+    """mutmut's function hashes of today's source: a ``.meta`` file of an unchanged module
+    (mutating a module takes a second; each is mutated once per session)."""
+    return dict(_mutmut_hashes(module))
 
 
 def _meta(
@@ -51,8 +59,10 @@ def test_score_counts_timeouts_as_killed_and_excludes_explained_survivors(
             name(9): 33,
             name(10): None,
         },
+        hashes={},
     )
-    _meta(tmp_path, "harness/cli.py", {"tradingview_scraper.harness.cli.x_main__mutmut_1": 0})
+    cli = {"tradingview_scraper.harness.cli.x_main__mutmut_1": 0}
+    _meta(tmp_path, "harness/cli.py", cli, hashes={})  # (the report reads no hashes)
     results = mutants.collect(tmp_path)
     assert sorted(results) == ["harness/cli.py", "meta/flatten.py"]
     reasons = {name(7): "equivalent: ...", name(99): "stale entry"}
