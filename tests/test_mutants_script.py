@@ -33,13 +33,19 @@ def _hashes(module: str) -> dict[str, str]:
     return dict(_mutmut_hashes(module))
 
 
+@pytest.fixture
+def unchanged(mutants: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every source as it was when its mutants were made (mutating real modules with mutmut
+    takes seconds; the test of ``changed_since`` does that)."""
+    monkeypatch.setattr(mutants, "changed_since", lambda root, module: [])
+
+
 def _meta(
     root: Path, module: str, codes: dict[str, int | None], hashes: dict[str, str] | None = None
 ) -> None:
     path = root / "tradingview_scraper" / f"{module}.meta"
     path.parent.mkdir(parents=True, exist_ok=True)
-    kept = _hashes(module) if hashes is None else hashes
-    document = {"exit_code_by_key": codes, "hash_by_function_name": kept}
+    document = {"exit_code_by_key": codes, "hash_by_function_name": hashes or {}}
     path.write_text(json.dumps(document), encoding="utf-8")
 
 
@@ -59,10 +65,8 @@ def test_score_counts_timeouts_as_killed_and_excludes_explained_survivors(
             name(9): 33,
             name(10): None,
         },
-        hashes={},
     )
-    cli = {"tradingview_scraper.harness.cli.x_main__mutmut_1": 0}
-    _meta(tmp_path, "harness/cli.py", cli, hashes={})  # (the report reads no hashes)
+    _meta(tmp_path, "harness/cli.py", {"tradingview_scraper.harness.cli.x_main__mutmut_1": 0})
     results = mutants.collect(tmp_path)
     assert sorted(results) == ["harness/cli.py", "meta/flatten.py"]
     reasons = {name(7): "equivalent: ...", name(99): "stale entry"}
@@ -105,7 +109,9 @@ def test_module_names_and_patterns(mutants: ModuleType, tmp_path: Path) -> None:
     assert not mutants.is_target("harness/cli.py") and not mutants.is_target("settings.py")
 
 
-def test_resume_rechecks_all_but_the_killed(mutants: ModuleType, tmp_path: Path) -> None:
+def test_resume_rechecks_all_but_the_killed(
+    mutants: ModuleType, tmp_path: Path, unchanged: None
+) -> None:
     name = "tradingview_scraper.meta.flatten.x_flatten__mutmut_{}".format
     # killed (1, and 36 a timeout) stay; survived (0), no tests (33) and unchecked are re-run
     _meta(tmp_path, "meta/flatten.py", {name(1): 1, name(2): 36, name(3): 0, name(4): 33})
@@ -141,8 +147,8 @@ def test_resume_rechecks_every_mutant_of_a_function_changed_since(
     hashes.pop("x_flatten")  # a function new since: the same
     _meta(tmp_path, "meta/flatten.py", {name(1): 1, name(2): 0}, hashes)
     assert mutants.to_recheck(tmp_path, ["meta/flatten.py"], {name(2)}) == recheck
-    _meta(tmp_path, "meta/flatten.py", {name(1): 1, name(2): 0})  # unchanged: the survivor
-    assert mutants.to_recheck(tmp_path, ["meta/flatten.py"]) == [name(2)]
+    _meta(tmp_path, "meta/flatten.py", {name(1): 1, name(2): 0}, _hashes("meta/flatten.py"))
+    assert mutants.to_recheck(tmp_path, ["meta/flatten.py"]) == [name(2)]  # unchanged
 
 
 def test_mutant_option_names_mutants_of_a_run(
@@ -160,7 +166,9 @@ def test_mutant_option_names_mutants_of_a_run(
     assert code == 3 and "give --resume, after a run" in err
 
 
-def test_resume_runs_the_named_mutants_and_the_modules(mutants: ModuleType, tmp_path: Path) -> None:
+def test_resume_runs_the_named_mutants_and_the_modules(
+    mutants: ModuleType, tmp_path: Path, unchanged: None
+) -> None:
     name = "tradingview_scraper.meta.flatten.x_flatten__mutmut_{}".format
     _meta(tmp_path, "meta/flatten.py", {name(1): 1, name(2): 0})
     _meta(tmp_path, "meta/health.py", {"tradingview_scraper.meta.health.x_f__mutmut_1": 0})
