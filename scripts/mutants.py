@@ -101,6 +101,8 @@ def changed_since(root: Path, module: str) -> list[str]:
     from mutmut.__main__ import get_mutant_name, mutate_file_contents
 
     relative = Path(PACKAGE) / module
+    if not (REPO / relative).is_file():
+        return []  # a module removed since: mutmut drops its mutants
     meta = root / PACKAGE / f"{module}.meta"
     old = json.loads(meta.read_text(encoding="utf-8")).get("hash_by_function_name", {})
     mutated = mutate_file_contents(str(relative), (REPO / relative).read_text(encoding="utf-8"))
