@@ -95,6 +95,16 @@ class Drift:
 _FRAME_KEYS = frozenset({"columns", "index", "data"})
 
 
+def _is_frame(value: dict[str, Any]) -> bool:
+    """A matrix document: ``{columns, index, data}`` with its rows in ``data``."""
+    return set(value) >= _FRAME_KEYS and isinstance(value["data"], list)
+
+
+def _is_rows(value: list[Any]) -> bool:
+    """A list of rows, each with a ``Symbol``."""
+    return bool(value) and all(isinstance(v, dict) and "Symbol" in v for v in value)
+
+
 def _keyed(value: Any) -> Any:
     """Reshape for a readable diff.
 
@@ -104,7 +114,7 @@ def _keyed(value: Any) -> Any:
     calendar row is one row and a changed value names its date and sleeve.
     """
     if isinstance(value, dict):
-        if set(value) >= _FRAME_KEYS and isinstance(value["data"], list):
+        if _is_frame(value):
             rest = {k: _keyed(v) for k, v in value.items() if k not in ("index", "data")}
             rows = {
                 str(label): dict(zip(value["columns"], row, strict=False))
@@ -113,7 +123,7 @@ def _keyed(value: Any) -> Any:
             return {**rest, "rows": rows}
         return {k: _keyed(v) for k, v in value.items()}
     if isinstance(value, list):
-        if value and all(isinstance(v, dict) and "Symbol" in v for v in value):
+        if _is_rows(value):
             return {str(v["Symbol"]): _keyed(v) for v in value}
         return [_keyed(v) for v in value]
     return value
@@ -124,14 +134,14 @@ def _sequences(value: Any, where: str = "") -> Iterator[tuple[str, list[str]]]:
     list of rows, the index of a matrix document. Keying drops their order (and repeats), so
     ``compare_documents`` compares these sequences separately."""
     if isinstance(value, dict):
-        frame = set(value) >= _FRAME_KEYS and isinstance(value["data"], list)
+        frame = _is_frame(value)
         if frame:  # its data holds numbers only: not walked cell by cell
             yield (f"{where}.index" if where else "index"), [str(v) for v in value["index"]]
         for key, item in value.items():
             if not (frame and key in ("index", "data")):
                 yield from _sequences(item, f"{where}.{key}" if where else str(key))
     elif isinstance(value, list):
-        if value and all(isinstance(v, dict) and "Symbol" in v for v in value):
+        if _is_rows(value):
             yield where or "(root)", [str(v["Symbol"]) for v in value]
         for number, item in enumerate(value):
             yield from _sequences(item, f"{where}[{number}]")
